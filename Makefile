@@ -1,0 +1,35 @@
+# Hearth: two commands do all set-up on a fresh machine.
+#   make run    install everything (first time) and start the app with the default model
+#   make test   install everything (first time) and run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run cli test lint bench bundle clean
+
+$(STAMP): pyproject.toml scripts/setup.sh
+	PYTHON=$(PYTHON) VENV=$(VENV) bash scripts/setup.sh
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/hearth
+
+cli: $(STAMP)
+	$(BIN)/hearth --cli
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	$(BIN)/ruff check app tests bench
+	$(BIN)/lint-imports
+
+lint: $(STAMP)
+	$(BIN)/ruff check app tests bench
+	$(BIN)/mypy app
+	$(BIN)/lint-imports
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) build dist

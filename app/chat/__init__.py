@@ -1,0 +1,1 @@
+"""Plain values shared by every layer: messages, parameters, events, stats."""

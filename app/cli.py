@@ -1,0 +1,112 @@
+"""`hearth --cli`: a terminal chat on the same engine and runner as the window."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import uuid
+from typing import TextIO
+
+from app.chat.events import PromptEvaluated, TokensReceived, TurnFinished
+from app.chat.values import GenerationParams, LoadOptions, Message
+from app.default_model import default_model_path
+from app.engine.errors import EngineError
+from app.engine.runner import EngineRunner
+from app.settings import Settings, load_settings
+
+
+def options_from(args: argparse.Namespace, settings: Settings) -> tuple[LoadOptions, GenerationParams]:
+    load, gen = settings.load, settings.generation
+    load = LoadOptions(
+        n_ctx=args.ctx or load.n_ctx,
+        n_threads=args.threads or load.n_threads,
+        n_gpu_layers=load.n_gpu_layers if args.gpu_layers is None else args.gpu_layers,
+        n_batch=load.n_batch,
+    )
+    gen = GenerationParams(
+        temperature=gen.temperature if args.temperature is None else args.temperature,
+        top_p=gen.top_p, top_k=gen.top_k, repeat_penalty=gen.repeat_penalty,
+        max_tokens=args.max_tokens or gen.max_tokens,
+        seed=args.seed if args.seed is not None else gen.seed,
+    )
+    return load, gen
+
+
+def resolve_model(args: argparse.Namespace, settings: Settings) -> str | None:
+    if args.model:
+        return str(args.model)
+    default = default_model_path()
+    return str(default) if default else settings.model_path
+
+
+def run_cli(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from app.engine.llama_engine import LlamaEngine
+
+    settings = load_settings()
+    load, params = options_from(args, settings)
+    path = resolve_model(args, settings)
+    if path is None:
+        print("No model found. Install the default model (make run) or pass --model PATH.",
+              file=stdout)
+        return 2
+    runner = EngineRunner(LlamaEngine)
+    try:
+        try:
+            info = runner.load(path, load).result()
+        except EngineError as error:
+            print(f"error: {error}", file=stdout)
+            return 2
+        if not args.json:
+            print(f"{info.name} ({info.quantization}, {info.parameter_count / 1e6:.0f}M params) "
+                  f"loaded in {info.load_seconds:.2f} s. Type a message; Ctrl+D quits.",
+                  file=stdout, flush=True)
+        return _chat_loop(runner, args, settings, params, stdin, stdout)
+    finally:
+        runner.shutdown()
+
+
+def _chat_loop(runner: EngineRunner, args: argparse.Namespace, settings: Settings,
+               params: GenerationParams, stdin: TextIO, stdout: TextIO) -> int:
+    conversation = uuid.uuid4().hex
+    system = args.system if args.system is not None else settings.system_prompt
+    history: list[Message] = [Message("system", system)] if system else []
+    status = 0
+    for line in stdin:
+        text = line.rstrip("\n")
+        if not text.strip():
+            continue
+        history.append(Message("user", text))
+        finished = _stream_reply(runner, conversation, history, params, stdout)
+        if finished.error:
+            print(f"error: {finished.error}", file=stdout, flush=True)
+            history.pop()
+            status = 1
+        else:
+            history.append(Message("assistant", finished.text))
+        if args.json:
+            print(json.dumps(finished.stats.as_json()), file=stdout, flush=True)
+    return status
+
+
+def _stream_reply(runner: EngineRunner, conversation: str, history: list[Message],
+                  params: GenerationParams, stdout: TextIO) -> TurnFinished:
+    stream = runner.chat(conversation, history, params)
+    try:
+        for event in stream:
+            if isinstance(event, TokensReceived):
+                stdout.write(event.text)
+                stdout.flush()
+            elif isinstance(event, TurnFinished):
+                stdout.write("\n")
+                if event.stats.dropped_turns and not event.error:
+                    stdout.write(f"[context full: {event.stats.dropped_turns} oldest turn(s) "
+                                 "left out]\n")
+                return event
+            elif isinstance(event, PromptEvaluated):
+                continue
+    except KeyboardInterrupt:
+        stream.cancel()
+        for event in stream:
+            if isinstance(event, TurnFinished):
+                return event
+    raise AssertionError("unreachable: a stream always ends with TurnFinished")

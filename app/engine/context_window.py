@@ -1,0 +1,68 @@
+"""Which messages fit in the context window: keep the system prompt, drop oldest turns.
+
+Pure logic over token counts, so it is tested without a model. Dropping is sticky per
+conversation (`floor`): once messages are dropped, later turns drop at least as many, so
+the prompt's start stays the same and the prompt cache keeps working after an overflow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from app.chat.values import Message
+from app.engine.errors import MessageTooLongError
+
+
+@dataclass(frozen=True, slots=True)
+class WindowPlan:
+    messages: list[Message]  # what to render: system prompt (if any) + the kept history
+    dropped_messages: int  # history messages left out, counted from the oldest
+    prompt_tokens: int
+
+    @property
+    def dropped_turns(self) -> int:
+        return (self.dropped_messages + 1) // 2
+
+
+def plan_window(
+    messages: Sequence[Message],
+    count_tokens: Callable[[Sequence[Message]], int],
+    context_size: int,
+    reply_reserve: int,
+    floor: int = 0,
+) -> WindowPlan:
+    """Drop the oldest history messages until the prompt plus `reply_reserve` fits.
+
+    When anything must be dropped, drop down to three quarters of the budget so the next
+    few turns fit again without another drop (each drop costs a re-evaluation).
+    """
+    system = [m for m in messages[:1] if m.role == "system"]
+    history = list(messages[len(system) :])
+    if not history:
+        raise ValueError("nothing to reply to")
+    budget = context_size - reply_reserve
+    floor = max(0, min(floor, len(history) - 1))
+    while floor < len(history) - 1 and history[floor].role != "user":
+        floor += 1
+
+    def tokens_for(start: int) -> int:
+        return count_tokens(system + history[start:])
+
+    start = floor
+    prompt = tokens_for(start)
+    if prompt <= budget:
+        return WindowPlan(system + history[start:], start, prompt)
+    target = budget * 3 // 4
+    while start < len(history) - 1:
+        start += 1
+        if history[start].role != "user":
+            continue
+        prompt = tokens_for(start)
+        if prompt <= target:
+            break
+    if prompt > budget:
+        # Only the last message is left: it fits with a smaller reply room, or not at all.
+        if prompt > context_size - 16:
+            raise MessageTooLongError(count_tokens(history[-1:]), context_size)
+    return WindowPlan(system + history[start:], start, prompt)

@@ -1,0 +1,281 @@
+"""LlamaEngine: chat with a GGUF model through llama.cpp, reusing the KV cache across turns.
+
+The KV cache of the current conversation spells a known text (`_Held`). A new turn's prompt
+is rendered from the whole conversation; when it starts with that text, its tokens are the
+held tokens plus the tokens of the new text only, so llama.cpp evaluates just the new part
+no matter how the tokenizer would have split the earlier replies. Switching conversation
+saves the held cache to disk and restores the other one's.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app import paths
+from app.chat.events import PromptEvaluated, StopReason, TokensReceived, TurnEvent, TurnFinished
+from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
+from app.engine.context_window import plan_window
+from app.engine.errors import ChatTemplateError, MessageTooLongError, ModelLoadError
+from app.engine.errors import NoModelLoadedError
+from app.engine.kv_files import KvSnapshot, KvStateFiles
+from app.engine.llama_state import clear_cache, restore_sequence, snapshot_sequence
+from app.engine.model_loader import describe, file_fingerprint, open_llama
+from app.engine.pieces import PieceDecoder
+from app.engine.template import ChatTemplate
+from app.engine.turn_stats import TurnClock
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class _Held:
+    """The text and tokens the KV cache holds for the current conversation."""
+
+    text: str = ""
+    tokens: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Loaded:
+    llm: Any
+    info: ModelInfo
+    template: ChatTemplate
+    pieces: PieceDecoder
+    fingerprint: str
+
+
+class LlamaEngine:
+    def __init__(self, kv_limit_bytes: int = 2 << 30, kv_dir: Path | None = None) -> None:
+        self._model: _Loaded | None = None
+        self._kv = KvStateFiles(kv_dir or paths.kv_state_dir(), kv_limit_bytes)
+        self._conversation: str | None = None
+        self._held = _Held()
+        self._floor = 0  # history messages dropped so far in this conversation
+        self._unpaid_load_s = 0.0
+
+    @property
+    def info(self) -> ModelInfo | None:
+        return self._model.info if self._model else None
+
+    # -- loading --------------------------------------------------------------------
+    def load(self, path: str, options: LoadOptions) -> ModelInfo:
+        options = options.normalized()
+        llm, seconds = open_llama(path, options)  # the current model stays until this works
+        try:
+            template = _template_for(llm)
+            template.render([Message("system", "x"), Message("user", "y")])
+            pieces = PieceDecoder(llm)
+            info = describe(llm, path, options, seconds)
+            fingerprint = f"{file_fingerprint(path)}|ctx={info.context_size}|{_version()}"
+        except ChatTemplateError as error:
+            llm.close()
+            raise ModelLoadError(path, f"its chat template cannot be used: {error.reason}") from error
+        except Exception:
+            llm.close()
+            raise
+        self.unload()
+        self._model = _Loaded(llm, info, template, pieces, fingerprint)
+        self._unpaid_load_s = seconds
+        return info
+
+    def unload(self) -> None:
+        if self._model is None:
+            return
+        self.save_state()
+        self._model.llm.close()
+        self._model = None
+        self._conversation = None
+        self._held = _Held()
+
+    def close(self) -> None:
+        self.unload()
+
+    # -- KV state per conversation --------------------------------------------------
+    def save_state(self) -> None:
+        model = self._model
+        if model is None or self._conversation is None or not self._held.tokens:
+            return
+        kv_count = min(int(model.llm.n_tokens), len(self._held.tokens))
+        if kv_count == 0:
+            return
+        snapshot = KvSnapshot(
+            self._conversation, model.fingerprint, self._held.tokens[:kv_count],
+            self._text_of(self._held, kv_count), snapshot_sequence(model.llm), self._floor,
+        )
+        try:
+            self._kv.save(snapshot)
+        except OSError as error:  # a full disk must not break the chat
+            log.warning("could not save KV state: %s", error)
+
+    def forget(self, conversation_id: str) -> None:
+        self._kv.forget(conversation_id)
+        if conversation_id == self._conversation:
+            self._conversation = None
+            self._held = _Held()
+
+    def _text_of(self, held: _Held, count: int) -> str:
+        """The text spelled by the first `count` held tokens."""
+        if count == len(held.tokens):
+            return held.text
+        assert self._model is not None
+        extra = b"".join(self._model.pieces.piece(t, special=True) for t in held.tokens[count:])
+        encoded = held.text.encode("utf-8")
+        return encoded[: len(encoded) - len(extra)].decode("utf-8", errors="replace")
+
+    def _switch_to(self, conversation_id: str) -> bool:
+        """Make `conversation_id` the one the KV cache holds. True if restored from disk."""
+        model = self._require()
+        if conversation_id == self._conversation:
+            return False
+        self.save_state()
+        self._conversation, self._held, self._floor = conversation_id, _Held(), 0
+        snapshot = self._kv.load(conversation_id, model.fingerprint)
+        if snapshot and restore_sequence(model.llm, snapshot.state, snapshot.tokens):
+            self._held = _Held(snapshot.text, list(snapshot.tokens))
+            self._floor = snapshot.dropped_messages
+            return True
+        clear_cache(model.llm)
+        return False
+
+    # -- chat -----------------------------------------------------------------------
+    def _require(self) -> _Loaded:
+        if self._model is None:
+            raise NoModelLoadedError()
+        return self._model
+
+    def chat(
+        self,
+        conversation_id: str,
+        messages: Sequence[Message],
+        params: GenerationParams,
+        cancel: threading.Event,
+    ) -> Iterator[TurnEvent]:
+        model = self._require()
+        clock = TurnClock(self._unpaid_load_s)
+        restored = self._switch_to(conversation_id)
+        n_ctx = model.info.context_size
+        plan = plan_window(
+            messages, self._count_tokens, n_ctx, min(params.max_tokens, n_ctx // 4), self._floor
+        )
+        self._floor = plan.dropped_messages
+        prompt_text = self._render(plan.messages)
+        prompt = self._tokens_for(prompt_text)
+        if len(prompt) >= n_ctx - 1:
+            raise MessageTooLongError(len(prompt), n_ctx)
+        self._unpaid_load_s = 0.0
+        reused = self._reusable_prefix(prompt)
+        return self._generate(model, prompt_text, prompt, reused, plan.dropped_turns, restored,
+                              params, cancel, clock)
+
+    def _generate(
+        self, model: _Loaded, prompt_text: str, prompt: list[int], reused: int, dropped: int,
+        restored: bool, params: GenerationParams, cancel: threading.Event, clock: TurnClock,
+    ) -> Iterator[TurnEvent]:
+        llm, n_ctx = model.llm, model.info.context_size
+        if params.seed is not None:
+            llm.set_seed(params.seed)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        reply: list[str] = []
+        generated: list[int] = []
+        clean = 0  # tokens of `generated` that decode to whole characters
+        reason: StopReason = "length"
+        clock.prefill_started()
+        tokens = llm.generate(
+            prompt, top_k=params.top_k, top_p=params.top_p, temp=params.temperature,
+            repeat_penalty=params.repeat_penalty, min_p=0.05,
+        )
+        try:
+            for token in tokens:
+                if clock.first_token():
+                    yield PromptEvaluated(len(prompt), reused, len(prompt) - reused,
+                                          clock.prefill_s, dropped, n_ctx, restored)
+                if cancel.is_set():
+                    reason = "cancelled"
+                    break
+                if model.pieces.is_end_of_generation(token):
+                    reason = "stop"
+                    break
+                generated.append(token)
+                text = decoder.decode(model.pieces.piece(token))
+                if not decoder.getstate()[0]:
+                    clean = len(generated)
+                if text:
+                    reply.append(text)
+                    yield TokensReceived(text, 1, clock.decode_so_far())
+                if len(generated) >= params.max_tokens or len(prompt) + len(generated) >= n_ctx - 1:
+                    break
+        finally:
+            tokens.close()
+        clock.decode_ended()
+        text = "".join(reply)
+        self._held = _Held(prompt_text + text, prompt + generated[:clean])
+        stats = clock.stats(len(prompt), reused, len(generated), int(llm.n_tokens), n_ctx,
+                            reason, dropped, restored)
+        yield TurnFinished(reason, text, stats)
+
+    # -- prompt building --------------------------------------------------------------
+    def _render(self, messages: Sequence[Message]) -> str:
+        return self._require().template.render(messages)
+
+    def _count_tokens(self, messages: Sequence[Message]) -> int:
+        return len(self._tokens_for(self._render(messages)))
+
+    def _tokens_for(self, text: str) -> list[int]:
+        llm = self._require().llm
+        held = self._held
+        if held.tokens and text.startswith(held.text):
+            rest = text[len(held.text) :].encode("utf-8")
+            return held.tokens + (llm.tokenize(rest, add_bos=False, special=True) if rest else [])
+        add_bos = self._require().pieces.adds_bos()
+        bos_text = self._require().pieces.piece(llm.token_bos(), special=True).decode(
+            "utf-8", errors="replace") if add_bos else ""
+        if add_bos and bos_text and text.startswith(bos_text):
+            add_bos = False  # the template already wrote it
+        return list(llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True))
+
+    def _reusable_prefix(self, prompt: list[int]) -> int:
+        """How many prompt tokens llama.cpp will take from the KV cache (as generate() does)."""
+        import numpy as np
+
+        llm = self._require().llm
+        held = int(llm.n_tokens)
+        n = min(held, len(prompt))
+        if n == 0:
+            return 0
+        differ = np.nonzero(llm.input_ids[:n] != np.asarray(prompt[:n]))[0]
+        common = int(differ[0]) if len(differ) else n
+        if common == len(prompt):
+            exact = held == len(prompt) and not getattr(llm, "_requires_eval", True)
+            return common if exact else common - 1
+        return common
+
+    def prompt_pieces(self, messages: Sequence[Message]) -> list[str]:
+        model = self._require()
+        tokens = model.llm.tokenize(self._render(messages).encode("utf-8"), add_bos=False,
+                                    special=True)
+        return [model.pieces.piece(t, special=True).decode("utf-8", errors="replace")
+                for t in tokens]
+
+
+def _template_for(llm: Any) -> ChatTemplate:
+    meta = llm.metadata or {}
+    pieces = PieceDecoder(llm)
+
+    def token_text(token: int) -> str:
+        return pieces.piece(token, special=True).decode("utf-8", errors="replace") if token >= 0 else ""
+
+    return ChatTemplate(meta.get("tokenizer.chat_template"), token_text(llm.token_bos()),
+                        token_text(llm.token_eos()))
+
+
+def _version() -> str:
+    import llama_cpp
+
+    return str(llama_cpp.__version__)

@@ -1,0 +1,203 @@
+"""EngineRunner: the one worker thread that owns the engine, and TurnStream.
+
+Callers on any thread (the GUI, the CLI, tests) submit work and never block: every call
+returns a Future or a TurnStream at once. The engine object is created on the worker
+thread and never touched by another one.
+
+A TurnStream is a queue of events with a wake-up callback that fires only when the queue
+goes from empty to non-empty, so a slow consumer gets one wake-up per batch, not one per
+token; `drain()` merges the backlog of text deltas into one event.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
+
+from app.chat.events import (
+    PromptEvaluated,
+    StopReason,
+    TokensReceived,
+    TurnEvent,
+    TurnFinished,
+    TurnStats,
+)
+from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
+from app.engine.errors import EngineError
+from app.engine.protocol import ChatEngine
+
+T = TypeVar("T")
+Listener = Callable[[], None]
+
+
+class TurnStream:
+    """Events of one reply, produced on the worker thread, consumed anywhere."""
+
+    def __init__(self, conversation_id: str) -> None:
+        self.conversation_id = conversation_id
+        self.cancel_event = threading.Event()
+        self._queue: queue.SimpleQueue[TurnEvent] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._pending_wakeup = False
+        self._listener: Listener | None = None
+        self._finished = threading.Event()
+
+    # -- producer side (worker thread) -------------------------------------------------
+    def put(self, event: TurnEvent) -> None:
+        self._queue.put(event)
+        if isinstance(event, TurnFinished):
+            self._finished.set()
+        with self._lock:
+            if self._pending_wakeup or self._listener is None:
+                return
+            self._pending_wakeup = True
+            listener = self._listener
+        listener()
+
+    # -- consumer side -----------------------------------------------------------------
+    def set_listener(self, listener: Listener) -> None:
+        """`listener()` is called (on the worker thread) when new events are waiting."""
+        with self._lock:
+            self._listener = listener
+            wake = not self._queue.empty() and not self._pending_wakeup
+            self._pending_wakeup = self._pending_wakeup or wake
+        if wake:
+            listener()
+
+    def drain(self) -> list[TurnEvent]:
+        """Everything waiting, with consecutive text deltas merged. Never blocks."""
+        with self._lock:
+            self._pending_wakeup = False
+        events: list[TurnEvent] = []
+        while True:
+            try:
+                event = self._queue.get_nowait()
+            except queue.Empty:
+                return events
+            last = events[-1] if events else None
+            if isinstance(event, TokensReceived) and isinstance(last, TokensReceived):
+                events[-1] = TokensReceived(
+                    last.text + event.text, last.tokens + event.tokens, event.decode_s
+                )
+            else:
+                events.append(event)
+
+    def __iter__(self) -> Iterator[TurnEvent]:
+        """Blocking iteration, one event at a time, until TurnFinished."""
+        while True:
+            event = self._queue.get()
+            yield event
+            if isinstance(event, TurnFinished):
+                return
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+    @property
+    def finished(self) -> bool:
+        return self._finished.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._finished.wait(timeout)
+
+
+def empty_finish(
+    reason: StopReason, text: str, message: str | None, context_size: int = 0
+) -> TurnFinished:
+    """A TurnFinished for a turn that produced no stats (refused, failed or cancelled early)."""
+    stats = TurnStats(
+        load_s=0.0, ttft_s=0.0, prompt_tokens=0, cached_tokens=0, evaluated_tokens=0,
+        prefill_s=0.0, prefill_tps=0.0, decode_s=0.0, decode_tps=0.0, generated_tokens=0,
+        context_used=0, context_size=context_size, stop_reason=reason, dropped_turns=0,
+        rss_mb=0.0, wall_s=0.0,
+    )
+    return TurnFinished(reason, text, stats, message)
+
+
+class EngineRunner:
+    """Serialises every engine call onto one worker thread."""
+
+    def __init__(self, engine_factory: Callable[[], ChatEngine]) -> None:
+        self._factory = engine_factory
+        self._engine: ChatEngine | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hearth-engine")
+        self._current: TurnStream | None = None
+        self._closed = False
+
+    def _engine_on_worker(self) -> ChatEngine:
+        if self._engine is None:
+            self._engine = self._factory()
+        return self._engine
+
+    def submit(self, job: Callable[[ChatEngine], T]) -> Future[T]:
+        """Run `job(engine)` on the worker thread."""
+        if self._closed:
+            raise RuntimeError("the engine runner is shut down")
+        return self._executor.submit(lambda: job(self._engine_on_worker()))
+
+    def load(self, path: str, options: LoadOptions) -> Future[ModelInfo]:
+        return self.submit(lambda engine: engine.load(path, options))
+
+    def chat(
+        self,
+        conversation_id: str,
+        messages: Sequence[Message],
+        params: GenerationParams,
+    ) -> TurnStream:
+        stream = TurnStream(conversation_id)
+        self._current = stream
+        snapshot = list(messages)
+        self.submit(lambda engine: self._run_turn(engine, stream, snapshot, params))
+        return stream
+
+    @staticmethod
+    def _run_turn(
+        engine: ChatEngine, stream: TurnStream, messages: list[Message], params: GenerationParams
+    ) -> None:
+        text: list[str] = []
+        context = engine.info.context_size if engine.info else 0
+        if stream.cancel_event.is_set():
+            stream.put(empty_finish("cancelled", "", None, context))
+            return
+        try:
+            for event in engine.chat(stream.conversation_id, messages, params, stream.cancel_event):
+                if isinstance(event, TokensReceived):
+                    text.append(event.text)
+                stream.put(event)
+                if isinstance(event, TurnFinished):
+                    return
+        except EngineError as error:
+            stream.put(empty_finish("error", "".join(text), str(error), context))
+            return
+        except Exception as error:  # a bug or a llama.cpp failure: never kill the worker
+            stream.put(empty_finish("error", "".join(text), f"Generation failed: {error!r}", context))
+            return
+        stream.put(empty_finish("error", "".join(text), "The engine ended the reply without finishing."))
+
+    def stop(self) -> None:
+        """Stop the reply being generated; takes effect within one token."""
+        if self._current is not None:
+            self._current.cancel()
+
+    def shutdown(self, timeout: float | None = 10.0) -> None:
+        """Stop, let the engine save its state and free the model, end the thread."""
+        if self._closed:
+            return
+        self.stop()
+        done = self._executor.submit(self._close_engine)
+        self._closed = True
+        try:
+            done.result(timeout=timeout)
+        except Exception:  # noqa: BLE001 - closing must not raise
+            pass
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def _close_engine(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+
+
+__all__ = ["EngineRunner", "PromptEvaluated", "TokensReceived", "TurnFinished", "TurnStream"]

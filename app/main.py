@@ -1,0 +1,53 @@
+"""Composition root: `hearth` (the window), `hearth --cli` (terminal chat), `--self-test`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="hearth", description="Private, offline local LLM chat.")
+    parser.add_argument("--cli", action="store_true", help="chat in the terminal instead of a window")
+    parser.add_argument("--json", action="store_true",
+                        help="with --cli: print each turn's stats as one JSON line after the reply")
+    parser.add_argument("--model", metavar="PATH", help="GGUF file to load (default: the bundled model)")
+    parser.add_argument("--ctx", type=int, default=None, help="context length in tokens")
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads")
+    parser.add_argument("--gpu-layers", type=int, default=None, help="layers to offload to the GPU")
+    parser.add_argument("--max-tokens", type=int, default=None, help="longest reply in tokens")
+    parser.add_argument("--temperature", type=float, default=None)
+    parser.add_argument("--seed", type=int, default=None, help="sampling seed (reproducible replies)")
+    parser.add_argument("--system", default=None, help="system prompt")
+    parser.add_argument("--self-test", action="store_true",
+                        help="load the default model offscreen, answer one prompt, print stats, exit")
+    return parser.parse_args(argv)
+
+
+def _keep_hub_offline() -> None:
+    """Nothing leaves the machine: only the download dialog may switch the Hub client online."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    _keep_hub_offline()
+    if args.self_test:
+        from app.self_test import run_self_test
+
+        return run_self_test(args)
+    if args.cli:
+        from app.cli import run_cli
+
+        return run_cli(args, sys.stdin, sys.stdout)
+    from app.ui.app import run_gui
+
+    return run_gui(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

