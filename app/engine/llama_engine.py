@@ -9,7 +9,6 @@ saves the held cache to disk and restores the other one's.
 
 from __future__ import annotations
 
-import codecs
 import logging
 import threading
 import time
@@ -30,6 +29,7 @@ from app.engine.model_loader import describe, file_fingerprint, open_llama
 from app.engine.pieces import PieceDecoder
 from app.engine.template import ChatTemplate
 from app.engine.turn_stats import TurnClock
+from app.engine.utf8_stream import Utf8Stream
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +181,7 @@ class LlamaEngine:
         llm, n_ctx = model.llm, model.info.context_size
         if params.seed is not None:
             llm.set_seed(params.seed)
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        decoder = Utf8Stream()
         reply: list[str] = []
         generated: list[int] = []
         clean = 0  # tokens of `generated` that decode to whole characters
@@ -203,8 +203,8 @@ class LlamaEngine:
                     reason = "stop"
                     break
                 generated.append(token)
-                text = decoder.decode(model.pieces.piece(token))
-                if not decoder.getstate()[0]:
+                text = decoder.feed(model.pieces.piece(token))
+                if decoder.between_characters:
                     clean = len(generated)
                 if text:
                     reply.append(text)
@@ -255,6 +255,11 @@ class LlamaEngine:
             exact = held == len(prompt) and not getattr(llm, "_requires_eval", True)
             return common if exact else common - 1
         return common
+
+    @property
+    def cached_text(self) -> str:
+        """The text the KV cache of the current conversation spells (for tests, inspector)."""
+        return self._held.text
 
     def prompt_pieces(self, messages: Sequence[Message]) -> list[str]:
         model = self._require()

@@ -82,15 +82,28 @@ _PREFIX = re.compile(r"^(llama_model_load|llama_load_model_from_file|gguf_init_f
                      r"\w+):\s*")
 
 
+_GENERIC = ("failed to load model", "error loading model:", "failed to load model from")
+_DAMAGED = ("failed to read", "not within the file bounds", "truncated", "unexpected end",
+            "invalid", "failed to load model from")
+
+
 def failure_reason(lines: list[tuple[int, str]]) -> str | None:
     """The most telling line of a failed load, without llama.cpp's function prefixes."""
-    best: str | None = None
-    for level, line in lines:
-        lowered = line.lower()
-        if "error loading model" in lowered:
-            text = line.split("error loading model", 1)[1].lstrip(": ")
-            text = text.replace("error loading model ", "").replace("error loading model", "")
-            return text.strip() or line
-        if best is None and (level == ERROR_LEVEL or "failed" in lowered or "error" in lowered):
-            best = _PREFIX.sub("", line)
-    return best
+    errors = [_PREFIX.sub("", line) for level, line in lines
+              if level == ERROR_LEVEL or "error" in line.lower() or "failed" in line.lower()]
+    specific = [line for line in errors if not _is_generic(line)]
+    reason = (specific or errors or [None])[0]
+    if reason is None:
+        return None
+    reason = reason.replace("error loading model architecture: ", "")
+    reason = reason.replace("error loading model: ", "")
+    if "unknown model architecture" in reason:
+        return f"{reason}: this build of llama.cpp does not support that model type"
+    if any(word in reason.lower() for word in _DAMAGED):
+        return f"the file is truncated or damaged ({reason})"
+    return reason
+
+
+def _is_generic(line: str) -> bool:
+    lowered = line.lower()
+    return lowered.endswith("failed to load model") or "failed to load model from" in lowered

@@ -1,0 +1,283 @@
+"""ChatStore: conversations and their messages in one SQLite file (WAL, no Qt).
+
+Used from one thread (the GUI thread). Every write is its own short transaction, so a crash
+loses only what was never handed to the store; a streaming reply is saved as a partial message
+and updated in place (one-row UPDATEs) until it is marked complete.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from app import paths
+from app.store.connection import fold, open_connection
+from app.store.errors import NotFoundError, StoreError
+from app.store.records import DEFAULT_TITLE, ROLES, ConversationRecord, StoredMessage
+from app.store.rows import (
+    CONVERSATION_COLUMNS,
+    MESSAGE_COLUMNS,
+    conversation_from_row,
+    message_from_row,
+    to_json,
+)
+
+_NEWEST_FIRST = "ORDER BY updated_at DESC, rowid DESC"
+_MAX_ROWID = 2**63 - 1
+
+
+def _clean_title(title: str) -> str:
+    return " ".join(title.split()) or DEFAULT_TITLE
+
+
+class ChatStore:
+    def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
+        self.path = path
+        self._clock = clock
+        self._db: sqlite3.Connection | None = open_connection(path)
+
+    @classmethod
+    def open_default(cls) -> ChatStore:
+        return cls(paths.database_path())
+
+    def __enter__(self) -> ChatStore:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Fold the write-ahead log back into the file and close; safe to call twice."""
+        if self._db is None:
+            return
+        db, self._db = self._db, None
+        try:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            db.close()
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise StoreError(f"the conversation store {self.path} is closed")
+        return self._db
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        db = self._conn
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    # conversations -------------------------------------------------------------------------
+
+    def create_conversation(
+        self,
+        title: str = DEFAULT_TITLE,
+        model_path: str | None = None,
+        settings: dict[str, Any] | None = None,
+    ) -> ConversationRecord:
+        now = self._clock()
+        record = ConversationRecord(
+            uuid.uuid4().hex, _clean_title(title), now, now, model_path, dict(settings or {})
+        )
+        self._conn.execute(
+            f"INSERT INTO conversations ({CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+            (record.id, record.title, now, now, model_path, to_json(record.settings)),
+        )
+        return record
+
+    def conversation(
+        self, conversation_id: str, *, include_trashed: bool = False
+    ) -> ConversationRecord | None:
+        trash = "" if include_trashed else " AND deleted_at IS NULL"
+        row = self._conn.execute(
+            f"SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = ?{trash}",
+            (conversation_id,),
+        ).fetchone()
+        return conversation_from_row(row) if row else None
+
+    def list_conversations(self) -> list[ConversationRecord]:
+        """Conversations not in the trash, most recently updated first."""
+        rows = self._conn.execute(
+            f"SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE deleted_at IS NULL "
+            + _NEWEST_FIRST
+        )
+        return [conversation_from_row(row) for row in rows]
+
+    def trashed_conversations(self) -> list[ConversationRecord]:
+        """Soft-deleted conversations, most recently deleted first."""
+        rows = self._conn.execute(
+            f"SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE deleted_at IS NOT NULL "
+            "ORDER BY deleted_at DESC, rowid DESC"
+        )
+        return [conversation_from_row(row) for row in rows]
+
+    def _update_conversation(self, conversation_id: str, column: str, value: object) -> None:
+        cursor = self._conn.execute(
+            f"UPDATE conversations SET {column} = ? WHERE id = ?", (value, conversation_id)
+        )
+        if cursor.rowcount == 0:
+            raise NotFoundError(f"no conversation {conversation_id!r}")
+
+    def rename(self, conversation_id: str, title: str) -> None:
+        """Change the title (whitespace collapsed); does not move the chat up the list."""
+        self._update_conversation(conversation_id, "title", _clean_title(title))
+
+    def set_model(self, conversation_id: str, model_path: str | None) -> None:
+        self._update_conversation(conversation_id, "model_path", model_path)
+
+    def set_settings(self, conversation_id: str, settings: dict[str, Any]) -> None:
+        self._update_conversation(conversation_id, "settings", to_json(settings))
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        """Move to the trash (undo with restore_conversation); trashing twice is a no-op."""
+        with self._transaction() as db:
+            if self.conversation(conversation_id, include_trashed=True) is None:
+                raise NotFoundError(f"no conversation {conversation_id!r}")
+            db.execute(
+                "UPDATE conversations SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+                (self._clock(), conversation_id),
+            )
+
+    def restore_conversation(self, conversation_id: str) -> None:
+        self._update_conversation(conversation_id, "deleted_at", None)
+
+    def purge_deleted(self, *, deleted_before: float | None = None) -> int:
+        """Really delete trashed conversations (and their messages); return how many."""
+        cutoff = "" if deleted_before is None else " AND deleted_at < ?"
+        parameters = () if deleted_before is None else (deleted_before,)
+        cursor = self._conn.execute(
+            "DELETE FROM conversations WHERE deleted_at IS NOT NULL" + cutoff, parameters
+        )
+        return cursor.rowcount
+
+    # messages ------------------------------------------------------------------------------
+
+    def messages(self, conversation_id: str) -> list[StoredMessage]:
+        rows = self._conn.execute(
+            f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id",
+            (conversation_id,),
+        )
+        return [message_from_row(row) for row in rows]
+
+    def message(self, message_id: int) -> StoredMessage | None:
+        row = self._conn.execute(
+            f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)
+        ).fetchone()
+        return message_from_row(row) if row else None
+
+    def _touch(self, db: sqlite3.Connection, conversation_id: str, now: float) -> None:
+        cursor = db.execute(
+            "UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id)
+        )
+        if cursor.rowcount == 0:
+            raise NotFoundError(f"no conversation {conversation_id!r}")
+
+    def add_message(
+        self,
+        conversation_id: str,
+        role: str,
+        content: str,
+        *,
+        complete: bool = True,
+        stats: dict[str, Any] | None = None,
+    ) -> StoredMessage:
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}; expected one of {sorted(ROLES)}")
+        now = self._clock()
+        with self._transaction() as db:
+            self._touch(db, conversation_id, now)
+            cursor = db.execute(
+                "INSERT INTO messages (conversation_id, role, content, created_at, complete, stats)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (conversation_id, role, content, now, int(complete), to_json(stats)),
+            )
+        message_id = cursor.lastrowid
+        assert message_id is not None
+        return StoredMessage(message_id, conversation_id, role, content, now, complete, stats)
+
+    def update_message(
+        self,
+        message_id: int,
+        content: str,
+        *,
+        complete: bool,
+        stats: dict[str, Any] | None = None,
+    ) -> None:
+        """Replace a message's text in place; ``stats=None`` keeps the stats already stored."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE messages SET content = ?, complete = ?, stats = coalesce(?, stats)"
+                " WHERE id = ?",
+                (content, int(complete), to_json(stats), message_id),
+            )
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"no message {message_id}")
+            db.execute(
+                "UPDATE conversations SET updated_at = ?"
+                " WHERE id = (SELECT conversation_id FROM messages WHERE id = ?)",
+                (self._clock(), message_id),
+            )
+
+    def delete_message(self, message_id: int) -> None:
+        """Delete one message (a missing one is ignored)."""
+        found = self.message(message_id)
+        if found is not None:
+            self.delete_messages_between(found.conversation_id, message_id, message_id)
+
+    def delete_messages_from(self, conversation_id: str, message_id: int) -> int:
+        """Delete this message and every later one in the conversation; return how many."""
+        return self.delete_messages_between(conversation_id, message_id, None)
+
+    def delete_messages_between(
+        self, conversation_id: str, first_id: int, last_id: int | None
+    ) -> int:
+        """Delete the conversation's messages with first_id <= id <= last_id (None: no end)."""
+        upper = _MAX_ROWID if last_id is None else last_id
+        with self._transaction() as db:
+            cursor = db.execute(
+                "DELETE FROM messages WHERE conversation_id = ? AND id BETWEEN ? AND ?",
+                (conversation_id, first_id, upper),
+            )
+            if cursor.rowcount:
+                self._touch(db, conversation_id, self._clock())
+        return cursor.rowcount
+
+    # queries -------------------------------------------------------------------------------
+
+    def search(self, query: str) -> list[ConversationRecord]:
+        """Conversations whose title or message text contains ``query`` literally.
+
+        Case- and Unicode-insensitive (Straße matches STRASSE); % and _ are plain characters.
+        Notices and trashed conversations are left out; a blank query lists everything.
+        """
+        needle = fold(query.strip())
+        if not needle:
+            return self.list_conversations()
+        rows = self._conn.execute(
+            f"SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE deleted_at IS NULL AND ("
+            " hearth_contains(title, :needle) OR EXISTS (SELECT 1 FROM messages m"
+            "  WHERE m.conversation_id = c.id AND m.role != 'notice'"
+            "  AND hearth_contains(m.content, :needle))) " + _NEWEST_FIRST,
+            {"needle": needle},
+        )
+        return [conversation_from_row(row) for row in rows]
+
+    def integrity_check(self) -> str:
+        """Return "ok" when the file and its foreign keys are sound, else the findings."""
+        findings = [str(row[0]) for row in self._conn.execute("PRAGMA integrity_check")]
+        broken = self._conn.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            findings = [f for f in findings if f != "ok"]
+            findings.append(f"{len(broken)} messages point at missing conversations")
+        return "\n".join(findings)

@@ -1,0 +1,61 @@
+"""Opening the SQLite file: privacy, pragmas, the version check, migrations, SQL functions."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import unicodedata
+from pathlib import Path
+
+from app.store.errors import UnreadableDatabaseError
+from app.store.schema import SCHEMA_VERSION, migrate, refuse_newer
+
+log = logging.getLogger(__name__)
+
+
+def fold(text: str) -> str:
+    """Text as search compares it: compatibility-normalised and case-folded (ß == ss, Ä == ä)."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _contains_folded(haystack: str | None, folded_needle: str) -> bool:
+    return haystack is not None and folded_needle in fold(haystack)
+
+
+def _create_private(path: Path) -> None:
+    """Create the file readable by its owner only; SQLite gives -wal/-shm the same mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def _configure(connection: sqlite3.Connection, path: Path) -> None:
+    mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        log.warning("%s: WAL journal not available (got %s); writes will be slower", path, mode)
+    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute("PRAGMA foreign_keys = ON")
+
+
+def open_connection(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) and upgrade the database; refuse files from a newer Hearth."""
+    _create_private(path)
+    try:
+        connection = sqlite3.connect(path, isolation_level=None)
+    except sqlite3.Error as error:
+        raise UnreadableDatabaseError(path, str(error)) from error
+    try:
+        refuse_newer(connection, path, SCHEMA_VERSION)  # before WAL mode writes the header
+        _configure(connection, path)
+        migrate(connection, path)
+    except sqlite3.DatabaseError as error:
+        connection.close()
+        raise UnreadableDatabaseError(path, str(error)) from error
+    except BaseException:
+        connection.close()
+        raise
+    connection.row_factory = sqlite3.Row
+    connection.create_function("hearth_contains", 2, _contains_folded, deterministic=True)
+    return connection

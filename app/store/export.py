@@ -1,0 +1,93 @@
+"""Export one conversation as Markdown (to read or share) or JSON (to keep or process)."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import PurePath
+from typing import Any
+
+from app.store.records import ConversationRecord, StoredMessage
+
+EXPORT_FORMAT = "hearth-conversation"
+EXPORT_VERSION = 1
+
+_SPEAKERS = {"user": "You", "assistant": "Assistant", "system": "System", "notice": "Notice"}
+
+
+def model_name(model_path: str | None) -> str | None:
+    """The model's file name; full paths stay out of exports (they name the user's folders)."""
+    return PurePath(model_path).name if model_path else None
+
+
+def _iso(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds")
+
+
+def _local(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp).astimezone().strftime("%Y-%m-%d %H:%M %z")
+
+
+def export_markdown(record: ConversationRecord, messages: Sequence[StoredMessage]) -> str:
+    """``# Title``, a details line, then one ``**You:**``/``**Assistant:**`` section per
+    message with its content verbatim."""
+    title = " ".join(record.title.split()) or "Untitled"
+    details = [f"Created {_local(record.created_at)}"]
+    if (name := model_name(record.model_path)) is not None:
+        details.insert(0, f"Model: `{name}`")
+    parts = [f"# {title}", "*" + " · ".join(details) + "*"]
+    for message in messages:
+        speaker = _SPEAKERS.get(message.role, message.role.capitalize())
+        parts.append(f"**{speaker}:**")
+        parts.append(message.content)
+        if not message.complete:
+            parts.append("*(reply incomplete)*")
+    return "\n\n".join(parts) + "\n"
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no NaN or infinity: write null instead of an invalid file."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
+
+
+def _message_json(message: StoredMessage) -> dict[str, Any]:
+    return {
+        "role": message.role,
+        "content": message.content,
+        "created_at": _iso(message.created_at),
+        "complete": message.complete,
+        "stats": message.stats,
+    }
+
+
+def export_json(record: ConversationRecord, messages: Sequence[StoredMessage]) -> str:
+    """Pretty JSON: format and version, title, model, timestamps (ISO 8601, UTC), settings,
+    and the messages with their roles and stats."""
+    document = {
+        "format": EXPORT_FORMAT,
+        "schema_version": EXPORT_VERSION,
+        "id": record.id,
+        "title": record.title,
+        "model": model_name(record.model_path),
+        "created_at": _iso(record.created_at),
+        "updated_at": _iso(record.updated_at),
+        "settings": record.settings,
+        "messages": [_message_json(message) for message in messages],
+    }
+    return json.dumps(_finite(document), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def suggested_filename(record: ConversationRecord, suffix: str) -> str:
+    """A safe file name for an export, e.g. ``Trip to Lisbon.md``."""
+    stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", record.title)
+    stem = " ".join(stem.split()).strip(" .")[:80] or "conversation"
+    return f"{stem}.{suffix.lstrip('.')}"
