@@ -23,6 +23,7 @@ class GenerationParams:
     repeat_penalty: float = 1.1
     max_tokens: int = 1024
     seed: int | None = None
+    ignore_eos: bool = False  # benchmarks: keep generating past the end-of-turn token
 
 
 def default_threads() -> int:

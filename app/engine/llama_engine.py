@@ -199,7 +199,7 @@ class LlamaEngine:
                 if cancel.is_set():
                     reason = "cancelled"
                     break
-                if model.pieces.is_end_of_generation(token):
+                if model.pieces.is_end_of_generation(token) and not params.ignore_eos:
                     reason = "stop"
                     break
                 generated.append(token)
