@@ -15,7 +15,9 @@ from app.engine.runner import EngineRunner
 from app.settings import Settings, load_settings
 
 
-def options_from(args: argparse.Namespace, settings: Settings) -> tuple[LoadOptions, GenerationParams]:
+def options_from(
+    args: argparse.Namespace, settings: Settings
+) -> tuple[LoadOptions, GenerationParams]:
     load, gen = settings.load, settings.generation
     load = LoadOptions(
         n_ctx=args.ctx or load.n_ctx,
@@ -25,7 +27,9 @@ def options_from(args: argparse.Namespace, settings: Settings) -> tuple[LoadOpti
     )
     gen = GenerationParams(
         temperature=gen.temperature if args.temperature is None else args.temperature,
-        top_p=gen.top_p, top_k=gen.top_k, repeat_penalty=gen.repeat_penalty,
+        top_p=gen.top_p,
+        top_k=gen.top_k,
+        repeat_penalty=gen.repeat_penalty,
         max_tokens=args.max_tokens or gen.max_tokens,
         seed=args.seed if args.seed is not None else gen.seed,
     )
@@ -46,8 +50,10 @@ def run_cli(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     load, params = options_from(args, settings)
     path = resolve_model(args, settings)
     if path is None:
-        print("No model found. Install the default model (make run) or pass --model PATH.",
-              file=stdout)
+        print(
+            "No model found. Install the default model (make run) or pass --model PATH.",
+            file=stdout,
+        )
         return 2
     runner = EngineRunner(LlamaEngine)
     try:
@@ -57,16 +63,25 @@ def run_cli(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             print(f"error: {error}", file=stdout)
             return 2
         if not args.json:
-            print(f"{info.name} ({info.quantization}, {info.parameter_count / 1e6:.0f}M params) "
-                  f"loaded in {info.load_seconds:.2f} s. Type a message; Ctrl+D quits.",
-                  file=stdout, flush=True)
+            print(
+                f"{info.name} ({info.quantization}, {info.parameter_count / 1e6:.0f}M params) "
+                f"loaded in {info.load_seconds:.2f} s. Type a message; Ctrl+D quits.",
+                file=stdout,
+                flush=True,
+            )
         return _chat_loop(runner, args, settings, params, stdin, stdout)
     finally:
         runner.shutdown()
 
 
-def _chat_loop(runner: EngineRunner, args: argparse.Namespace, settings: Settings,
-               params: GenerationParams, stdin: TextIO, stdout: TextIO) -> int:
+def _chat_loop(
+    runner: EngineRunner,
+    args: argparse.Namespace,
+    settings: Settings,
+    params: GenerationParams,
+    stdin: TextIO,
+    stdout: TextIO,
+) -> int:
     conversation = uuid.uuid4().hex
     system = args.system if args.system is not None else settings.system_prompt
     history: list[Message] = [Message("system", system)] if system else []
@@ -88,8 +103,13 @@ def _chat_loop(runner: EngineRunner, args: argparse.Namespace, settings: Setting
     return status
 
 
-def _stream_reply(runner: EngineRunner, conversation: str, history: list[Message],
-                  params: GenerationParams, stdout: TextIO) -> TurnFinished:
+def _stream_reply(
+    runner: EngineRunner,
+    conversation: str,
+    history: list[Message],
+    params: GenerationParams,
+    stdout: TextIO,
+) -> TurnFinished:
     stream = runner.chat(conversation, history, params)
     try:
         for event in stream:
@@ -99,8 +119,9 @@ def _stream_reply(runner: EngineRunner, conversation: str, history: list[Message
             elif isinstance(event, TurnFinished):
                 stdout.write("\n")
                 if event.stats.dropped_turns and not event.error:
-                    stdout.write(f"[context full: {event.stats.dropped_turns} oldest turn(s) "
-                                 "left out]\n")
+                    stdout.write(
+                        f"[context full: {event.stats.dropped_turns} oldest turn(s) left out]\n"
+                    )
                 return event
             elif isinstance(event, PromptEvaluated):
                 continue

@@ -10,19 +10,31 @@ from collections.abc import Sequence
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="hearth", description="Private, offline local LLM chat.")
-    parser.add_argument("--cli", action="store_true", help="chat in the terminal instead of a window")
-    parser.add_argument("--json", action="store_true",
-                        help="with --cli: print each turn's stats as one JSON line after the reply")
-    parser.add_argument("--model", metavar="PATH", help="GGUF file to load (default: the bundled model)")
+    parser.add_argument(
+        "--cli", action="store_true", help="chat in the terminal instead of a window"
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="with --cli: print each turn's stats as one JSON line after the reply",
+    )
+    parser.add_argument(
+        "--model", metavar="PATH", help="GGUF file to load (default: the bundled model)"
+    )
     parser.add_argument("--ctx", type=int, default=None, help="context length in tokens")
     parser.add_argument("--threads", type=int, default=None, help="CPU threads")
     parser.add_argument("--gpu-layers", type=int, default=None, help="layers to offload to the GPU")
     parser.add_argument("--max-tokens", type=int, default=None, help="longest reply in tokens")
     parser.add_argument("--temperature", type=float, default=None)
-    parser.add_argument("--seed", type=int, default=None, help="sampling seed (reproducible replies)")
+    parser.add_argument(
+        "--seed", type=int, default=None, help="sampling seed (reproducible replies)"
+    )
     parser.add_argument("--system", default=None, help="system prompt")
-    parser.add_argument("--self-test", action="store_true",
-                        help="load the default model offscreen, answer one prompt, print stats, exit")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="load the default model offscreen, answer one prompt, print stats, exit",
+    )
     return parser.parse_args(argv)
 
 
@@ -39,14 +51,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_test:
         from app.self_test import run_self_test
 
-        return run_self_test(args)
+        return int(run_self_test(args))
     if args.cli:
         from app.cli import run_cli
 
         return run_cli(args, sys.stdin, sys.stdout)
     from app.ui.app import run_gui
 
-    return run_gui(args)
+    return int(run_gui(args))
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ def load_settings(path: Path | None = None) -> Settings:
         generation = _from_dict(GenerationParams, raw.pop("generation", {}))
         load = _from_dict(LoadOptions, raw.pop("load", {}))
         raw["model_folders"] = tuple(raw.get("model_folders", ()))
-        base = _from_dict(Settings, raw)
+        base: Settings = _from_dict(Settings, raw)
         return replace(base, generation=generation, load=load)
     except FileNotFoundError:
         return Settings()

@@ -57,12 +57,19 @@ def _bare_decode(engine: LlamaEngine) -> dict[str, Any]:
     """The same reply through llama-cpp-python alone: generate() and nothing else."""
     llm = engine._require().llm
     llm.reset()
-    prompt = llm.tokenize(engine._require().template.render(
-        [SYSTEM, Message("user", "Write a very long story about a lighthouse keeper.")]
-    ).encode(), add_bos=False, special=True)
+    prompt = llm.tokenize(
+        engine._require()
+        .template.render(
+            [SYSTEM, Message("user", "Write a very long story about a lighthouse keeper.")]
+        )
+        .encode(),
+        add_bos=False,
+        special=True,
+    )
     stamps: list[float] = []
-    for _token in llm.generate(prompt, top_k=1, top_p=0.95, temp=0.0, repeat_penalty=1.1,
-                               min_p=0.05):
+    for _token in llm.generate(
+        prompt, top_k=1, top_p=0.95, temp=0.0, repeat_penalty=1.1, min_p=0.05
+    ):
         stamps.append(time.perf_counter())
         if len(stamps) >= LONG.max_tokens:
             break
@@ -94,7 +101,8 @@ def bench_decode(model: str, rounds: int) -> dict[str, Any]:
     engine_growth = ours["last100_ms_per_token"] / ours["first100_ms_per_token"]
     bare_growth = bare["last100_ms_per_token"] / bare["first100_ms_per_token"]
     return {
-        "engine": ours, "bare_llama_cpp": bare,
+        "engine": ours,
+        "bare_llama_cpp": bare,
         "ratio_engine_vs_bare_tps": ours["decode_tps"] / bare["decode_tps"],
         "engine_last100_over_first100": engine_growth,
         "bare_last100_over_first100": bare_growth,
@@ -104,10 +112,18 @@ def bench_decode(model: str, rounds: int) -> dict[str, Any]:
 
 
 QUESTIONS = [
-    "Tell me about the history of tea.", "How is green tea made?", "And black tea?",
-    "What about oolong?", "Which has the most caffeine?", "How should I brew it?",
-    "What water temperature?", "How long should it steep?", "Can I reuse the leaves?",
-    "What snacks go well with it?", "Any tips for storing tea?", "Summarise our chat.",
+    "Tell me about the history of tea.",
+    "How is green tea made?",
+    "And black tea?",
+    "What about oolong?",
+    "Which has the most caffeine?",
+    "How should I brew it?",
+    "What water temperature?",
+    "How long should it steep?",
+    "Can I reuse the leaves?",
+    "What snacks go well with it?",
+    "Any tips for storing tea?",
+    "Summarise our chat.",
 ]
 TURN = GenerationParams(temperature=0.0, top_k=1, max_tokens=100, ignore_eos=True, seed=1)
 
@@ -130,7 +146,8 @@ def bench_ttft(model: str) -> dict[str, Any]:
     engine.close()
     return {
         "prompt_tokens_per_turn": prompt_sizes,
-        "cached_ttft_s": cached, "stateless_ttft_s": stateless,
+        "cached_ttft_s": cached,
+        "stateless_ttft_s": stateless,
         "cached_turn12_over_turn1": cached[-1] / cached[0],
         "stateless_turn12_over_turn1": stateless[-1] / stateless[0],
         "targets": {"cached_turn12_over_turn1": "<= 1.3"},
@@ -171,7 +188,8 @@ def bench_reopen(model: str) -> dict[str, Any]:
     assert restored.restored_from_disk and not reevaluated.restored_from_disk
     return {
         "history_tokens": used,
-        "restored_ttft_s": restored.ttft_s, "restored_evaluated_tokens": restored.evaluated_tokens,
+        "restored_ttft_s": restored.ttft_s,
+        "restored_evaluated_tokens": restored.evaluated_tokens,
         "reevaluated_ttft_s": reevaluated.ttft_s,
         "reevaluated_evaluated_tokens": reevaluated.evaluated_tokens,
         "ratio_restored_vs_reevaluated": restored.ttft_s / reevaluated.ttft_s,

@@ -61,8 +61,7 @@ def plan_window(
         prompt = tokens_for(start)
         if prompt <= target:
             break
-    if prompt > budget:
-        # Only the last message is left: it fits with a smaller reply room, or not at all.
-        if prompt > context_size - 16:
-            raise MessageTooLongError(count_tokens(history[-1:]), context_size)
+    # Only the last message may be left: it fits with less room for the reply, or not at all.
+    if prompt > budget and prompt > context_size - 16:
+        raise MessageTooLongError(count_tokens(history[-1:]), context_size)
     return WindowPlan(system + history[start:], start, prompt)

@@ -40,9 +40,15 @@ class FakeEngine:
             raise ModelLoadError(path, "the file is not a GGUF model (fake)")
         self._context = options.n_ctx
         self._info = ModelInfo(
-            path=path, name=path.rsplit("/", 1)[-1], architecture="fake",
-            parameter_count=1_000_000, quantization="Q4_0", file_size=1_000_000,
-            trained_context=8192, has_chat_template=True, load_seconds=0.01,
+            path=path,
+            name=path.rsplit("/", 1)[-1],
+            architecture="fake",
+            parameter_count=1_000_000,
+            quantization="Q4_0",
+            file_size=1_000_000,
+            trained_context=8192,
+            has_chat_template=True,
+            load_seconds=0.01,
             context_size=options.n_ctx,
         )
         return self._info
@@ -81,12 +87,22 @@ class FakeEngine:
         self._held[conversation_id] = prompt + len(produced)
         wall = time.perf_counter() - start
         stats = TurnStats(
-            load_s=0.0, ttft_s=0.001, prompt_tokens=prompt, cached_tokens=cached,
-            evaluated_tokens=prompt - cached, prefill_s=0.001, prefill_tps=1000.0,
-            decode_s=wall, decode_tps=len(produced) / wall if wall else 0.0,
-            generated_tokens=len(produced), context_used=prompt + len(produced),
-            context_size=self._context, stop_reason=reason,  # type: ignore[arg-type]
-            dropped_turns=0, rss_mb=0.0, wall_s=wall,
+            load_s=0.0,
+            ttft_s=0.001,
+            prompt_tokens=prompt,
+            cached_tokens=cached,
+            evaluated_tokens=prompt - cached,
+            prefill_s=0.001,
+            prefill_tps=1000.0,
+            decode_s=wall,
+            decode_tps=len(produced) / wall if wall else 0.0,
+            generated_tokens=len(produced),
+            context_used=prompt + len(produced),
+            context_size=self._context,
+            stop_reason=reason,  # type: ignore[arg-type]
+            dropped_turns=0,
+            rss_mb=0.0,
+            wall_s=wall,
         )
         yield TurnFinished(stats.stop_reason, text, stats)
 

@@ -54,15 +54,17 @@ class KvStateFiles:
         tokens = array("i", snapshot.tokens).tobytes()
         text = snapshot.text.encode("utf-8")
         body = tokens + text + snapshot.state
-        header = json.dumps({
-            "conversation_id": snapshot.conversation_id,
-            "fingerprint": snapshot.fingerprint,
-            "n_tokens": len(snapshot.tokens),
-            "text_bytes": len(text),
-            "state_bytes": len(snapshot.state),
-            "dropped_messages": snapshot.dropped_messages,
-            "sha256": hashlib.sha256(body).hexdigest(),
-        }).encode()
+        header = json.dumps(
+            {
+                "conversation_id": snapshot.conversation_id,
+                "fingerprint": snapshot.fingerprint,
+                "n_tokens": len(snapshot.tokens),
+                "text_bytes": len(text),
+                "state_bytes": len(snapshot.state),
+                "dropped_messages": snapshot.dropped_messages,
+                "sha256": hashlib.sha256(body).hexdigest(),
+            }
+        ).encode()
         path = self.path_for(snapshot.conversation_id)
         write_bytes_atomic(path, MAGIC + struct.pack("<I", len(header)) + header + body)
         self._evict(keep=path)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +20,12 @@ from app import paths
 from app.chat.events import PromptEvaluated, StopReason, TokensReceived, TurnEvent, TurnFinished
 from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
 from app.engine.context_window import plan_window
-from app.engine.errors import ChatTemplateError, MessageTooLongError, ModelLoadError
-from app.engine.errors import NoModelLoadedError
+from app.engine.errors import (
+    ChatTemplateError,
+    MessageTooLongError,
+    ModelLoadError,
+    NoModelLoadedError,
+)
 from app.engine.kv_files import KvSnapshot, KvStateFiles
 from app.engine.llama_state import clear_cache, restore_sequence, snapshot_sequence
 from app.engine.model_loader import describe, file_fingerprint, open_llama
@@ -76,7 +79,9 @@ class LlamaEngine:
             fingerprint = f"{file_fingerprint(path)}|ctx={info.context_size}|{_version()}"
         except ChatTemplateError as error:
             llm.close()
-            raise ModelLoadError(path, f"its chat template cannot be used: {error.reason}") from error
+            raise ModelLoadError(
+                path, f"its chat template cannot be used: {error.reason}"
+            ) from error
         except Exception:
             llm.close()
             raise
@@ -106,8 +111,12 @@ class LlamaEngine:
         if kv_count == 0:
             return
         snapshot = KvSnapshot(
-            self._conversation, model.fingerprint, self._held.tokens[:kv_count],
-            self._text_of(self._held, kv_count), snapshot_sequence(model.llm), self._floor,
+            self._conversation,
+            model.fingerprint,
+            self._held.tokens[:kv_count],
+            self._text_of(self._held, kv_count),
+            snapshot_sequence(model.llm),
+            self._floor,
         )
         try:
             self._kv.save(snapshot)
@@ -171,12 +180,21 @@ class LlamaEngine:
             raise MessageTooLongError(len(prompt), n_ctx)
         self._unpaid_load_s = 0.0
         reused = self._reusable_prefix(prompt)
-        return self._generate(model, prompt_text, prompt, reused, plan.dropped_turns, restored,
-                              params, cancel, clock)
+        return self._generate(
+            model, prompt_text, prompt, reused, plan.dropped_turns, restored, params, cancel, clock
+        )
 
     def _generate(
-        self, model: _Loaded, prompt_text: str, prompt: list[int], reused: int, dropped: int,
-        restored: bool, params: GenerationParams, cancel: threading.Event, clock: TurnClock,
+        self,
+        model: _Loaded,
+        prompt_text: str,
+        prompt: list[int],
+        reused: int,
+        dropped: int,
+        restored: bool,
+        params: GenerationParams,
+        cancel: threading.Event,
+        clock: TurnClock,
     ) -> Iterator[TurnEvent]:
         llm, n_ctx = model.llm, model.info.context_size
         if params.seed is not None:
@@ -188,14 +206,25 @@ class LlamaEngine:
         reason: StopReason = "length"
         clock.prefill_started()
         tokens = llm.generate(
-            prompt, top_k=params.top_k, top_p=params.top_p, temp=params.temperature,
-            repeat_penalty=params.repeat_penalty, min_p=0.05,
+            prompt,
+            top_k=params.top_k,
+            top_p=params.top_p,
+            temp=params.temperature,
+            repeat_penalty=params.repeat_penalty,
+            min_p=0.05,
         )
         try:
             for token in tokens:
                 if clock.first_token():
-                    yield PromptEvaluated(len(prompt), reused, len(prompt) - reused,
-                                          clock.prefill_s, dropped, n_ctx, restored)
+                    yield PromptEvaluated(
+                        len(prompt),
+                        reused,
+                        len(prompt) - reused,
+                        clock.prefill_s,
+                        dropped,
+                        n_ctx,
+                        restored,
+                    )
                 if cancel.is_set():
                     reason = "cancelled"
                     break
@@ -216,8 +245,9 @@ class LlamaEngine:
         clock.decode_ended()
         text = "".join(reply)
         self._held = _Held(prompt_text + text, prompt + generated[:clean])
-        stats = clock.stats(len(prompt), reused, len(generated), int(llm.n_tokens), n_ctx,
-                            reason, dropped, restored)
+        stats = clock.stats(
+            len(prompt), reused, len(generated), int(llm.n_tokens), n_ctx, reason, dropped, restored
+        )
         yield TurnFinished(reason, text, stats)
 
     # -- prompt building --------------------------------------------------------------
@@ -234,8 +264,13 @@ class LlamaEngine:
             rest = text[len(held.text) :].encode("utf-8")
             return held.tokens + (llm.tokenize(rest, add_bos=False, special=True) if rest else [])
         add_bos = self._require().pieces.adds_bos()
-        bos_text = self._require().pieces.piece(llm.token_bos(), special=True).decode(
-            "utf-8", errors="replace") if add_bos else ""
+        bos_text = (
+            self._require()
+            .pieces.piece(llm.token_bos(), special=True)
+            .decode("utf-8", errors="replace")
+            if add_bos
+            else ""
+        )
         if add_bos and bos_text and text.startswith(bos_text):
             add_bos = False  # the template already wrote it
         return list(llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True))
@@ -263,10 +298,12 @@ class LlamaEngine:
 
     def prompt_pieces(self, messages: Sequence[Message]) -> list[str]:
         model = self._require()
-        tokens = model.llm.tokenize(self._render(messages).encode("utf-8"), add_bos=False,
-                                    special=True)
-        return [model.pieces.piece(t, special=True).decode("utf-8", errors="replace")
-                for t in tokens]
+        tokens = model.llm.tokenize(
+            self._render(messages).encode("utf-8"), add_bos=False, special=True
+        )
+        return [
+            model.pieces.piece(t, special=True).decode("utf-8", errors="replace") for t in tokens
+        ]
 
 
 def _template_for(llm: Any) -> ChatTemplate:
@@ -274,10 +311,17 @@ def _template_for(llm: Any) -> ChatTemplate:
     pieces = PieceDecoder(llm)
 
     def token_text(token: int) -> str:
-        return pieces.piece(token, special=True).decode("utf-8", errors="replace") if token >= 0 else ""
+        return (
+            pieces.piece(token, special=True).decode("utf-8", errors="replace")
+            if token >= 0
+            else ""
+        )
 
-    return ChatTemplate(meta.get("tokenizer.chat_template"), token_text(llm.token_bos()),
-                        token_text(llm.token_eos()))
+    return ChatTemplate(
+        meta.get("tokenizer.chat_template"),
+        token_text(llm.token_bos()),
+        token_text(llm.token_eos()),
+    )
 
 
 def _version() -> str:

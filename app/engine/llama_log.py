@@ -20,8 +20,13 @@ log.addHandler(logging.NullHandler())  # quiet unless the app configures logging
 # ggml_log_level: NONE 0, DEBUG 1, INFO 2, WARN 3, ERROR 4, CONT 5 (continues the last line)
 ERROR_LEVEL = 4
 _CONTINUE = 5
-_LEVELS = {0: logging.CRITICAL, 1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING,
-           4: logging.ERROR}
+_LEVELS = {
+    0: logging.CRITICAL,
+    1: logging.DEBUG,
+    2: logging.INFO,
+    3: logging.WARNING,
+    4: logging.ERROR,
+}
 
 
 class LlamaLogCapture:
@@ -38,7 +43,7 @@ class LlamaLogCapture:
         self._last_level = 2
         self._lock = threading.Lock()
 
-        @llama_cpp.llama_log_callback  # type: ignore[misc]
+        @llama_cpp.llama_log_callback  # type: ignore[untyped-decorator]
         def _callback(level: int, text: bytes, _user: Any) -> None:
             self._on_text(level, text.decode("utf-8", errors="replace"))
 
@@ -77,24 +82,35 @@ class LlamaLogCapture:
             return lines
 
 
-_PREFIX = re.compile(r"^(llama_model_load|llama_load_model_from_file|gguf_init_from_file\w*|"
-                     r"llama_model_load_from_file\w*|load_tensors|llama_init_from_model|"
-                     r"\w+):\s*")
+_PREFIX = re.compile(
+    r"^(llama_model_load|llama_load_model_from_file|gguf_init_from_file\w*|"
+    r"llama_model_load_from_file\w*|load_tensors|llama_init_from_model|"
+    r"\w+):\s*"
+)
 
 
 _GENERIC = ("failed to load model", "error loading model:", "failed to load model from")
-_DAMAGED = ("failed to read", "not within the file bounds", "truncated", "unexpected end",
-            "invalid", "failed to load model from")
+_DAMAGED = (
+    "failed to read",
+    "not within the file bounds",
+    "truncated",
+    "unexpected end",
+    "invalid",
+    "failed to load model from",
+)
 
 
 def failure_reason(lines: list[tuple[int, str]]) -> str | None:
     """The most telling line of a failed load, without llama.cpp's function prefixes."""
-    errors = [_PREFIX.sub("", line) for level, line in lines
-              if level == ERROR_LEVEL or "error" in line.lower() or "failed" in line.lower()]
+    errors = [
+        _PREFIX.sub("", line)
+        for level, line in lines
+        if level == ERROR_LEVEL or "error" in line.lower() or "failed" in line.lower()
+    ]
     specific = [line for line in errors if not _is_generic(line)]
-    reason = (specific or errors or [None])[0]
-    if reason is None:
+    if not errors:
         return None
+    reason = (specific or errors)[0]
     reason = reason.replace("error loading model architecture: ", "")
     reason = reason.replace("error loading model: ", "")
     if "unknown model architecture" in reason:

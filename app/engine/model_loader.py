@@ -49,7 +49,12 @@ def detect_backend(gpu_layers: int) -> str:
         return "Metal"
     lib_dir = Path(llama_cpp.__file__).parent / "lib"
     names = " ".join(p.name.lower() for p in lib_dir.glob("*")) if lib_dir.is_dir() else ""
-    for marker, label in (("cuda", "CUDA"), ("vulkan", "Vulkan"), ("hip", "ROCm"), ("sycl", "SYCL")):
+    for marker, label in (
+        ("cuda", "CUDA"),
+        ("vulkan", "Vulkan"),
+        ("hip", "ROCm"),
+        ("sycl", "SYCL"),
+    ):
         if marker in names:
             return label
     return "GPU"

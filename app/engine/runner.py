@@ -109,10 +109,22 @@ def empty_finish(
 ) -> TurnFinished:
     """A TurnFinished for a turn that produced no stats (refused, failed or cancelled early)."""
     stats = TurnStats(
-        load_s=0.0, ttft_s=0.0, prompt_tokens=0, cached_tokens=0, evaluated_tokens=0,
-        prefill_s=0.0, prefill_tps=0.0, decode_s=0.0, decode_tps=0.0, generated_tokens=0,
-        context_used=0, context_size=context_size, stop_reason=reason, dropped_turns=0,
-        rss_mb=0.0, wall_s=0.0,
+        load_s=0.0,
+        ttft_s=0.0,
+        prompt_tokens=0,
+        cached_tokens=0,
+        evaluated_tokens=0,
+        prefill_s=0.0,
+        prefill_tps=0.0,
+        decode_s=0.0,
+        decode_tps=0.0,
+        generated_tokens=0,
+        context_used=0,
+        context_size=context_size,
+        stop_reason=reason,
+        dropped_turns=0,
+        rss_mb=0.0,
+        wall_s=0.0,
     )
     return TurnFinished(reason, text, stats, message)
 
@@ -173,9 +185,13 @@ class EngineRunner:
             stream.put(empty_finish("error", "".join(text), str(error), context))
             return
         except Exception as error:  # a bug or a llama.cpp failure: never kill the worker
-            stream.put(empty_finish("error", "".join(text), f"Generation failed: {error!r}", context))
+            stream.put(
+                empty_finish("error", "".join(text), f"Generation failed: {error!r}", context)
+            )
             return
-        stream.put(empty_finish("error", "".join(text), "The engine ended the reply without finishing."))
+        stream.put(
+            empty_finish("error", "".join(text), "The engine ended the reply without finishing.")
+        )
 
     def stop(self) -> None:
         """Stop the reply being generated; takes effect within one token."""
@@ -191,7 +207,7 @@ class EngineRunner:
         self._closed = True
         try:
             done.result(timeout=timeout)
-        except Exception:  # noqa: BLE001 - closing must not raise
+        except Exception:
             pass
         self._executor.shutdown(wait=False, cancel_futures=True)
 

@@ -64,7 +64,7 @@ class ChatTemplate:
 
     def render(self, messages: Sequence[Message], add_generation_prompt: bool = True) -> str:
         from jinja2 import TemplateError
-        from jinja2.sandbox import SecurityError
+        from jinja2.exceptions import SecurityError
 
         payload = [{"role": m.role, "content": m.content} for m in messages]
         try:

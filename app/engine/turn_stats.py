@@ -12,7 +12,7 @@ def process_rss_mb() -> float:
         import psutil
 
         return float(psutil.Process().memory_info().rss) / (1 << 20)
-    except Exception:  # noqa: BLE001 - memory is informative, never fatal
+    except Exception:
         return 0.0
 
 
@@ -45,8 +45,15 @@ class TurnClock:
         self._ended = time.perf_counter()
 
     def stats(
-        self, prompt: int, reused: int, generated: int, context_used: int, context_size: int,
-        reason: StopReason, dropped: int, restored: bool,
+        self,
+        prompt: int,
+        reused: int,
+        generated: int,
+        context_used: int,
+        context_size: int,
+        reason: StopReason,
+        dropped: int,
+        restored: bool,
     ) -> TurnStats:
         end = self._ended or time.perf_counter()
         first = self._first or end

@@ -29,18 +29,26 @@ def make_bad_model(kind: str, model: Path, folder: Path) -> Path:
     elif kind.startswith("truncated-"):
         size = model.stat().st_size
         cut = {"header": 16, "metadata": 4096, "tensors": size // 2, "end": size - 1024}[
-            kind.removeprefix("truncated-")]
+            kind.removeprefix("truncated-")
+        ]
         with model.open("rb") as handle:
             path.write_bytes(handle.read(cut))
     elif kind == "unknown-architecture":
-        _patched(model, path, _string_kv(b"general.architecture", b"llama"),
-                 _string_kv(b"general.architecture", b"zorgo"))
+        _patched(
+            model,
+            path,
+            _string_kv(b"general.architecture", b"llama"),
+            _string_kv(b"general.architecture", b"zorgo"),
+        )
     elif kind == "hostile-template":
         data = model.read_bytes()
         key = b"tokenizer.chat_template"
         at = data.index(key) + len(key)
         (length,) = struct.unpack("<Q", data[at + 4 : at + 12])
-        evil = b"{{ ''.__class__.__mro__[1].__subclasses__() }}{{ cycler.__init__.__globals__.os.popen('id').read() }}"
+        evil = (
+            b"{{ ''.__class__.__mro__[1].__subclasses__() }}"
+            b"{{ cycler.__init__.__globals__.os.popen('id').read() }}"
+        )
         evil = evil.ljust(length, b" ")
         path.write_bytes(data[: at + 12] + evil + data[at + 12 + length :])
     elif kind == "directory":

@@ -34,8 +34,12 @@ def run_turn(
     return Turn(list(engine.chat(conversation, messages, params, cancel or threading.Event())))
 
 
-def converse(engine: LlamaEngine, conversation: str, questions: Sequence[str],
-             params: GenerationParams = GREEDY) -> tuple[list[Message], list[Turn]]:
+def converse(
+    engine: LlamaEngine,
+    conversation: str,
+    questions: Sequence[str],
+    params: GenerationParams = GREEDY,
+) -> tuple[list[Message], list[Turn]]:
     history = [SYSTEM]
     turns = []
     for question in questions:

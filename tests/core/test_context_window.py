@@ -16,7 +16,10 @@ def count(messages) -> int:  # type: ignore[no-untyped-def]
 def conversation(turns: int, words: int = 20) -> list[Message]:
     out = [Message("system", "sys")]
     for i in range(turns):
-        out += [Message("user", f"q{i} " + "w " * words), Message("assistant", f"a{i} " + "w " * words)]
+        out += [
+            Message("user", f"q{i} " + "w " * words),
+            Message("assistant", f"a{i} " + "w " * words),
+        ]
     return out + [Message("user", "last")]
 
 

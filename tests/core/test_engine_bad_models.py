@@ -26,7 +26,8 @@ def loaded(default_model: Path) -> LlamaEngine:
 
 @pytest.mark.parametrize("kind", sorted(BAD_KINDS))
 def test_bad_file_gives_a_clear_reason_and_the_previous_model_keeps_working(
-        kind: str, loaded: LlamaEngine, default_model: Path, tmp_path: Path) -> None:
+    kind: str, loaded: LlamaEngine, default_model: Path, tmp_path: Path
+) -> None:
     before = loaded.info
     bad = make_bad_model(kind, default_model, tmp_path)
     with pytest.raises(ModelLoadError) as caught:
@@ -42,15 +43,19 @@ def test_bad_file_gives_a_clear_reason_and_the_previous_model_keeps_working(
 
 
 def test_unreadable_file_says_permission_denied(
-        default_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    default_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bad = tmp_path / "locked.gguf"
     bad.write_bytes(default_model.read_bytes()[:65536])
     bad.chmod(0o000)
     if hasattr(os, "getuid") and os.getuid() == 0:
         # root may read any file; answer the permission check as it would for a user
         real_access = os.access
-        monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == bad
-                            else real_access(p, mode, **kw))
+        monkeypatch.setattr(
+            os,
+            "access",
+            lambda p, mode, **kw: False if Path(p) == bad else real_access(p, mode, **kw),
+        )
     with pytest.raises(ModelLoadError) as caught:
         LlamaEngine().load(str(bad), LoadOptions())
     assert "permission denied" in caught.value.reason.lower()
@@ -60,8 +65,9 @@ def test_hostile_template_never_runs_even_when_forced(default_model: Path, tmp_p
     from app.engine.errors import ChatTemplateError
     from app.engine.template import ChatTemplate
 
-    template = ChatTemplate("{{ cycler.__init__.__globals__.os.popen('touch " + str(tmp_path / "pwned")
-                            + "').read() }}")
+    template = ChatTemplate(
+        "{{ cycler.__init__.__globals__.os.popen('touch " + str(tmp_path / "pwned") + "').read() }}"
+    )
     with pytest.raises(ChatTemplateError):
         template.render([Message("user", "hi")])
     assert not (tmp_path / "pwned").exists()

@@ -59,8 +59,7 @@ def test_stop_takes_effect_within_one_token(engine: LlamaEngine) -> None:
     seen = 0
     events = []
     params = GenerationParams(temperature=0.0, top_k=1, max_tokens=400)
-    for event in engine.chat("c", [SYSTEM, Message("user", "Write a long story.")], params,
-                             cancel):
+    for event in engine.chat("c", [SYSTEM, Message("user", "Write a long story.")], params, cancel):
         events.append(event)
         if isinstance(event, TokensReceived):
             seen += event.tokens
@@ -74,15 +73,23 @@ def test_stop_takes_effect_within_one_token(engine: LlamaEngine) -> None:
 
 
 def test_follow_up_evaluates_only_its_own_tokens(engine: LlamaEngine) -> None:
-    questions = ["Tell me about cats.", "And dogs?", "Which is better for a flat?",
-                 "Why?", "Thanks. Summarise in one line."]
+    questions = [
+        "Tell me about cats.",
+        "And dogs?",
+        "Which is better for a flat?",
+        "Why?",
+        "Thanks. Summarise in one line.",
+    ]
     history, turns = converse(engine, "c", questions)
     for previous, turn in zip(turns, turns[1:], strict=False):
         # Everything the previous turn left in the cache is reused...
         assert turn.stats.cached_tokens >= previous.stats.context_used - 1
         # ...so only the new message and the template's few tokens are evaluated.
-        new_message = len(engine._require().llm.tokenize(
-            history[2 * turns.index(turn) + 1].content.encode(), add_bos=False))
+        new_message = len(
+            engine._require().llm.tokenize(
+                history[2 * turns.index(turn) + 1].content.encode(), add_bos=False
+            )
+        )
         assert turn.stats.evaluated_tokens <= new_message + 12
     assert turns[-1].stats.prompt_tokens > 5 * turns[-1].stats.evaluated_tokens
 
@@ -95,8 +102,7 @@ def test_edit_reuses_the_common_prefix(engine: LlamaEngine) -> None:
     assert turn.stats.evaluated_tokens < 20
 
 
-def test_full_context_drops_oldest_turns_and_keeps_the_system_prompt(
-        default_model: Path) -> None:
+def test_full_context_drops_oldest_turns_and_keeps_the_system_prompt(default_model: Path) -> None:
     engine = LlamaEngine()
     engine.load(str(default_model), LoadOptions(n_ctx=512, n_threads=2))
     system = Message("system", "You are Hearth, a pirate assistant.")
@@ -166,8 +172,9 @@ def test_multibyte_characters_split_across_tokens_arrive_whole(engine: LlamaEngi
 
 def test_model_replies_with_emoji_stream_without_broken_characters(engine: LlamaEngine) -> None:
     prompt = Message("user", "Repeat exactly: 🙂🎉 日本語 Grüße")
-    turn = run_turn(engine, "c", [SYSTEM, prompt], GenerationParams(temperature=0.0, top_k=1,
-                                                                     max_tokens=40))
+    turn = run_turn(
+        engine, "c", [SYSTEM, prompt], GenerationParams(temperature=0.0, top_k=1, max_tokens=40)
+    )
     assert all("\ufffd" not in d.text for d in turn.deltas)
     assert any(ord(ch) > 0x2FFF for ch in turn.text), turn.text
 

@@ -37,8 +37,13 @@ engine.close()
 
 
 def _child(model: Path, history: list[dict[str, str]]) -> str:
-    done = subprocess.run([sys.executable, "-c", CHILD, str(model), json.dumps(history)],
-                          capture_output=True, text=True, timeout=300, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(model), json.dumps(history)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     return done.stdout.strip().splitlines()[-1]
 
 
@@ -65,7 +70,8 @@ def test_switching_conversations_restores_each_ones_cache(default_model: Path) -
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "other-model"])
 def test_damaged_or_foreign_state_is_ignored_and_history_reevaluated(
-        default_model: Path, damage: str) -> None:
+    default_model: Path, damage: str
+) -> None:
     engine = LlamaEngine()
     engine.load(str(default_model), LoadOptions(n_ctx=2048, n_threads=2))
     history, turns = converse(engine, "a", QUESTIONS[:2])

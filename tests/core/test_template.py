@@ -19,11 +19,14 @@ def test_fallback_chatml() -> None:
     )
 
 
-@pytest.mark.parametrize("source", [
-    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
-    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
-    "{{ messages.append(1) }}",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+        "{{ messages.append(1) }}",
+    ],
+)
 def test_escapes_are_refused(source: str) -> None:
     with pytest.raises(ChatTemplateError):
         ChatTemplate(source).render(MESSAGES)
@@ -36,5 +39,9 @@ def test_raise_exception_becomes_a_clear_error() -> None:
 
 
 def test_private_attributes_render_as_nothing() -> None:
-    assert ChatTemplate("{% for m in messages %}{{ m.__class__ }}{% endfor %}").render(
-        MESSAGES, add_generation_prompt=False) == ""
+    assert (
+        ChatTemplate("{% for m in messages %}{{ m.__class__ }}{% endfor %}").render(
+            MESSAGES, add_generation_prompt=False
+        )
+        == ""
+    )

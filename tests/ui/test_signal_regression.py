@@ -46,8 +46,13 @@ CHILD = textwrap.dedent("""
 
 
 def test_twenty_thousand_queued_signals_from_a_worker_thread_survive() -> None:
-    done = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True,
-                          timeout=300, env={"QT_QPA_PLATFORM": "offscreen", **_env()})
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"QT_QPA_PLATFORM": "offscreen", **_env()},
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "received 20000"
 
