@@ -36,8 +36,8 @@ class KvSnapshot:
     dropped_messages: int = 0
 
 
-def _safe_name(conversation_id: str) -> str:
-    return hashlib.sha256(conversation_id.encode()).hexdigest()[:32] + SUFFIX
+def _digest(text: str, length: int) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:length]
 
 
 class KvStateFiles:
@@ -47,8 +47,10 @@ class KvStateFiles:
         self.directory = directory
         self.limit_bytes = limit_bytes
 
-    def path_for(self, conversation_id: str) -> Path:
-        return self.directory / _safe_name(conversation_id)
+    def path_for(self, conversation_id: str, fingerprint: str) -> Path:
+        """One file per conversation and model+settings: switching model keeps both."""
+        name = f"{_digest(conversation_id, 32)}-{_digest(fingerprint, 12)}{SUFFIX}"
+        return self.directory / name
 
     def save(self, snapshot: KvSnapshot) -> Path:
         tokens = array("i", snapshot.tokens).tobytes()
@@ -65,14 +67,14 @@ class KvStateFiles:
                 "sha256": hashlib.sha256(body).hexdigest(),
             }
         ).encode()
-        path = self.path_for(snapshot.conversation_id)
+        path = self.path_for(snapshot.conversation_id, snapshot.fingerprint)
         write_bytes_atomic(path, MAGIC + struct.pack("<I", len(header)) + header + body)
         self._evict(keep=path)
         return path
 
     def load(self, conversation_id: str, fingerprint: str) -> KvSnapshot | None:
         """The snapshot, or None when absent, stale or damaged (damaged files are removed)."""
-        path = self.path_for(conversation_id)
+        path = self.path_for(conversation_id, fingerprint)
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
@@ -89,7 +91,9 @@ class KvStateFiles:
         return snapshot
 
     def forget(self, conversation_id: str) -> None:
-        self.path_for(conversation_id).unlink(missing_ok=True)
+        """Remove the conversation's snapshots for every model."""
+        for path in self.directory.glob(f"{_digest(conversation_id, 32)}-*{SUFFIX}"):
+            path.unlink(missing_ok=True)
 
     def total_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.directory.glob(f"*{SUFFIX}"))

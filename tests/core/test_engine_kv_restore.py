@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -70,25 +71,30 @@ def test_switching_conversations_restores_each_ones_cache(default_model: Path) -
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "other-model"])
 def test_damaged_or_foreign_state_is_ignored_and_history_reevaluated(
-    default_model: Path, damage: str
+    default_model: Path, damage: str, tmp_path: Path
 ) -> None:
     engine = LlamaEngine()
     engine.load(str(default_model), LoadOptions(n_ctx=2048, n_threads=2))
-    history, turns = converse(engine, "a", QUESTIONS[:2])
-    expected = run_turn(engine, "b", history + [Message("user", "Tell me more.")]).text
+    saved_with = engine._require().fingerprint
+    history, _ = converse(engine, "a", QUESTIONS[:2])
+    expected = run_turn(engine, "b", [*history, Message("user", "Tell me more.")]).text
     engine.close()  # saves a and b
-    files = sorted(paths.kv_state_dir().glob("*.kv"))
-    assert len(files) == 2
-    target = engine._kv.path_for("a")
+    assert len(list(paths.kv_state_dir().glob("*.kv"))) == 2
+    target = engine._kv.path_for("a", saved_with)
     raw = target.read_bytes()
+    model = default_model
     if damage == "truncate":
         target.write_bytes(raw[: len(raw) // 2])
     elif damage == "flip":
         target.write_bytes(raw[:-100] + bytes(b ^ 0xFF for b in raw[-100:]))
+    else:  # the same weights under another file: its state must not be taken for this one's
+        model = tmp_path / "copy.gguf"
+        shutil.copyfile(default_model, model)
     engine = LlamaEngine()
-    options = LoadOptions(n_ctx=2048 if damage != "other-model" else 1024, n_threads=2)
-    engine.load(str(default_model), options)
-    turn = run_turn(engine, "a", history + [Message("user", "Tell me more.")])
+    engine.load(str(model), LoadOptions(n_ctx=2048, n_threads=2))
+    if damage == "other-model":
+        target.rename(engine._kv.path_for("a", engine._require().fingerprint))
+    turn = run_turn(engine, "a", [*history, Message("user", "Tell me more.")])
     engine.close()
     assert not turn.stats.restored_from_disk
     assert turn.stats.cached_tokens == 0

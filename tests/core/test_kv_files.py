@@ -20,11 +20,24 @@ def test_round_trip(tmp_path: Path) -> None:
     assert files.load("a", "fp") == original
 
 
-def test_other_fingerprint_or_conversation_is_ignored_and_removed(tmp_path: Path) -> None:
+def test_snapshots_of_other_models_are_kept_apart(tmp_path: Path) -> None:
     files = KvStateFiles(tmp_path, 10**9)
     files.save(snap("a"))
-    assert files.load("a", "other-model") is None
-    assert not files.path_for("a").exists()
+    files.save(snap("a", fingerprint="other-model"))
+    assert files.load("a", "fp") is not None
+    assert files.load("a", "other-model") is not None
+    assert files.load("a", "third") is None
+    files.forget("a")
+    assert files.total_bytes() == 0
+
+
+def test_file_claiming_another_model_is_ignored_and_removed(tmp_path: Path) -> None:
+    files = KvStateFiles(tmp_path, 10**9)
+    files.save(snap("a", fingerprint="other-model"))
+    # Put it where model "fp" looks: the header still names the other model.
+    files.path_for("a", "other-model").rename(files.path_for("a", "fp"))
+    assert files.load("a", "fp") is None
+    assert not files.path_for("a", "fp").exists()
 
 
 def test_truncated_and_corrupted_files_are_ignored(tmp_path: Path) -> None:
@@ -40,9 +53,9 @@ def test_total_size_is_capped_least_recently_used_first(tmp_path: Path) -> None:
     for index, cid in enumerate("abc"):
         files.save(snap(cid))
         past = time.time() - 100 + index
-        os.utime(files.path_for(cid), (past, past))
+        os.utime(files.path_for(cid, "fp"), (past, past))
     assert files.load("a", "fp") is not None  # a is now the most recently used
     files.save(snap("d"))
     assert files.total_bytes() <= 4000
-    assert files.path_for("a").exists() and files.path_for("d").exists()
-    assert not files.path_for("b").exists()
+    assert files.path_for("a", "fp").exists() and files.path_for("d", "fp").exists()
+    assert not files.path_for("b", "fp").exists()
