@@ -40,9 +40,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def _keep_hub_offline() -> None:
     """Nothing leaves the machine: only the download dialog may switch the Hub client online."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    from app.hub.hf_env import configure_environment
+
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    configure_environment()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
