@@ -20,7 +20,7 @@ cli: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
-	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff check app tests bench packaging
 	$(BIN)/lint-imports
 
 lint: $(STAMP)
@@ -30,6 +30,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+bundle:
+	bash packaging/build_linux.sh
 
 clean:
 	rm -rf $(VENV) build dist
