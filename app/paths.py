@@ -60,6 +60,10 @@ def settings_path() -> Path:
     return config_dir() / "settings.json"
 
 
+def window_state_path() -> Path:
+    return config_dir() / "window-state.json"
+
+
 def log_dir() -> Path:
     root = _root()
     return _ensure(root / "logs" if root else Path(_DIRS.user_log_dir))

@@ -54,13 +54,22 @@ def plan_window(
     if prompt <= budget:
         return WindowPlan(system + history[start:], start, prompt)
     target = budget * 3 // 4
-    while start < len(history) - 1:
-        start += 1
-        if history[start].role != "user":
-            continue
-        prompt = tokens_for(start)
-        if prompt <= target:
-            break
+    # Token counts only shrink as more is dropped: binary-search the first user message
+    # from which the prompt fits the target (a few renders, even for a long chat).
+    starts = [i for i in range(start + 1, len(history)) if history[i].role == "user"]
+    if not starts:
+        starts = [len(history) - 1]
+    low, high = 0, len(starts) - 1
+    counts: dict[int, int] = {}
+    while low < high:
+        middle = (low + high) // 2
+        counts[middle] = tokens_for(starts[middle])
+        if counts[middle] <= target:
+            high = middle
+        else:
+            low = middle + 1
+    start = starts[low]
+    prompt = counts[low] if low in counts else tokens_for(start)
     # Only the last message may be left: it fits with less room for the reply, or not at all.
     if prompt > budget and prompt > context_size - 16:
         raise MessageTooLongError(count_tokens(history[-1:]), context_size)

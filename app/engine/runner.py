@@ -11,11 +11,12 @@ token; `drain()` merges the backlog of text deltas into one event.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from concurrent.futures import Future
+from typing import Any, TypeVar
 
 from app.chat.events import (
     PromptEvaluated,
@@ -29,6 +30,7 @@ from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
 from app.engine.errors import EngineError
 from app.engine.protocol import ChatEngine
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 Listener = Callable[[], None]
 
@@ -129,13 +131,46 @@ def empty_finish(
     return TurnFinished(reason, text, stats, message)
 
 
+class _Worker:
+    """One daemon thread running submitted jobs in order.
+
+    A daemon, so a model stuck in a long prompt evaluation (llama.cpp cannot abort one)
+    never keeps the process alive after the window closed.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._jobs: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def submit(self, job: Callable[[], T]) -> Future[T]:
+        future: Future[T] = Future()
+        self._jobs.put((job, future))
+        return future
+
+    def _run(self) -> None:
+        while (item := self._jobs.get()) is not None:
+            job, future = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(job())
+            except BaseException as error:
+                future.set_exception(error)
+
+    def stop(self) -> None:
+        self._jobs.put(None)
+
+
 class EngineRunner:
     """Serialises every engine call onto one worker thread."""
 
     def __init__(self, engine_factory: Callable[[], ChatEngine]) -> None:
         self._factory = engine_factory
         self._engine: ChatEngine | None = None
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hearth-engine")
+        self._worker = _Worker("hearth-engine")
         self._current: TurnStream | None = None
         self._closed = False
 
@@ -148,8 +183,7 @@ class EngineRunner:
         """Run `job(engine)` on the worker thread."""
         if self._closed:
             raise RuntimeError("the engine runner is shut down")
-        return self._executor.submit(lambda: job(self._engine_on_worker()))
-
+        return self._worker.submit(lambda: job(self._engine_on_worker()))
     def load(self, path: str, options: LoadOptions) -> Future[ModelInfo]:
         return self.submit(lambda engine: engine.load(path, options))
 
@@ -203,13 +237,13 @@ class EngineRunner:
         if self._closed:
             return
         self.stop()
-        done = self._executor.submit(self._close_engine)
+        done = self._worker.submit(self._close_engine)
         self._closed = True
         try:
             done.result(timeout=timeout)
         except Exception:
-            pass
-        self._executor.shutdown(wait=False, cancel_futures=True)
+            log.warning("the engine did not close cleanly", exc_info=True)
+        self._worker.stop()
 
     def _close_engine(self) -> None:
         if self._engine is not None:

@@ -51,3 +51,19 @@ def test_single_message_too_big_is_refused() -> None:
     with pytest.raises(MessageTooLongError) as error:
         plan_window(messages, count, 256, 64)
     assert error.value.context_size == 256
+
+
+def test_long_chat_is_planned_with_few_token_counts_and_drops_the_minimum() -> None:
+    calls = []
+
+    def counting(messages):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return count(messages)
+
+    messages = conversation(200)
+    plan = plan_window(messages, counting, 2048, 512)
+    assert len(calls) <= 12, "binary search, not one render per dropped turn"
+    target = (2048 - 512) * 3 // 4
+    assert plan.prompt_tokens <= target
+    one_less = [messages[0], *messages[1 + plan.dropped_messages - 2 :]]
+    assert count(one_less) > target, "no more than needed is dropped"

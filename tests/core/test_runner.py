@@ -94,3 +94,31 @@ def test_failed_load_reports_and_keeps_the_worker() -> None:
     assert "not a GGUF" in str(failed.exception(5))
     assert runner.load("good.gguf", LoadOptions()).result(5).name == "good.gguf"
     runner.shutdown()
+
+
+STUCK = """
+import time
+from app.chat.values import GenerationParams, LoadOptions, Message
+from app.engine.fake import FakeEngine
+from app.engine.runner import EngineRunner
+
+def stuck(messages):
+    time.sleep(600)  # like a long prompt evaluation llama.cpp cannot abort
+    return "never"
+
+runner = EngineRunner(lambda: FakeEngine(reply=stuck))
+runner.load("m.gguf", LoadOptions()).result(5)
+runner.chat("c", [Message("user", "x")], GenerationParams())
+time.sleep(0.2)
+runner.shutdown(timeout=0.5)
+print("exiting")
+"""
+
+
+def test_a_stuck_engine_does_not_keep_the_process_alive() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", STUCK], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "exiting"
