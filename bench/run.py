@@ -8,6 +8,8 @@
    stateless (the whole history re-evaluated each turn).
 3. reopen: time to first token after reopening a ~1,500-token conversation from its saved
    KV state vs re-evaluating it.
+4. gui_stall: the GUI thread's longest stall while 2,000 tokens stream into a transcript
+   of 400 earlier messages (bench/gui_stall.py).
 Never run two of these at once: llama.cpp on 2 cores slows down many times when shared.
 """
 
@@ -200,7 +202,7 @@ def bench_reopen(model: str) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--only", choices=["decode", "ttft", "reopen"], default=None)
+    parser.add_argument("--only", choices=["decode", "ttft", "reopen", "gui_stall"], default=None)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     path = default_model_path()
@@ -216,6 +218,10 @@ def main(argv: list[str] | None = None) -> int:
             report["ttft"] = bench_ttft(str(path))
         if args.only in (None, "reopen"):
             report["reopen"] = bench_reopen(str(path))
+        if args.only in (None, "gui_stall"):
+            from bench.gui_stall import bench_gui_stall
+
+            report["gui_stall"] = bench_gui_stall(str(path))
     text = json.dumps(report, indent=2)
     print(text)
     if args.out:
