@@ -20,7 +20,7 @@ cli: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
-	$(BIN)/ruff check app tests bench packaging
+	$(BIN)/ruff check app tests bench packaging scripts
 	$(BIN)/lint-imports
 
 lint: $(STAMP)

@@ -135,12 +135,19 @@ class ChatSession:
             self._foreground.stream.cancel()
 
     def close(self, wait_s: float = 1.0) -> None:
-        """Stop every reply, wait up to `wait_s` for them to end, save what they wrote."""
+        """Stop every reply, wait up to `wait_s` for those already writing, save what they wrote.
+
+        A turn still reading its prompt has written nothing and, once cancelled, never will
+        (the engine checks before each token), so closing does not wait for it: llama.cpp
+        cannot abort a prompt evaluation, which may take many seconds.
+        """
         for turn in self._turns:
             turn.stream.cancel()
+        self.pump()
         deadline = self._clock() + wait_s
         for turn in self._turns:
-            turn.stream.wait(max(0.0, deadline - self._clock()))
+            if turn.writing:
+                turn.stream.wait(max(0.0, deadline - self._clock()))
         self.pump()
         for turn in self._turns:
             turn.save_partial()
@@ -182,10 +189,19 @@ class ChatSession:
         config = self.settings()
         messages = engine_messages(config.system_prompt, self._store.messages(record.id))
         stream = self._runner.chat(record.id, messages, config.generation)
-        turn = TurnRecorder(self._store, record.id, stream, self._clock)
+        turn = TurnRecorder(
+            self._store, record.id, stream, self._clock, dropped_before=self._dropped(record.id)
+        )
         self._turns.append(turn)
         self._foreground = turn
         return stream
+
+    def _dropped(self, conversation_id: str) -> int:
+        """Turns the last reply already left out of the context (its notice is shown)."""
+        for message in reversed(self._store.messages(conversation_id)):
+            if message.role == "assistant" and message.stats:
+                return int(message.stats.get("dropped_turns", 0))
+        return 0
 
     def _detach_foreground(self) -> None:
         if self._foreground is not None:

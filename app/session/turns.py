@@ -23,8 +23,10 @@ class TurnRecorder:
         conversation_id: str,
         stream: TurnStream,
         clock: Callable[[], float] = time.monotonic,
+        dropped_before: int = 0,
     ) -> None:
         self.conversation_id = conversation_id
+        self._dropped_before = dropped_before  # turns already left out (and noticed) before
         self.stream = stream
         self.done = False
         self._store = store
@@ -39,6 +41,11 @@ class TurnRecorder:
         for event in self.stream.drain():
             out.extend(self._handle(event, foreground))
         return out
+
+    @property
+    def writing(self) -> bool:
+        """Text has arrived: the reply is past its prompt and stops within one token."""
+        return bool(self._parts)
 
     def save_partial(self) -> None:
         """The turn did not finish in time: keep what it wrote, marked incomplete."""
@@ -58,7 +65,7 @@ class TurnRecorder:
             return [event] if foreground else []
         if isinstance(event, PromptEvaluated):
             out: list[SessionEvent] = [event] if foreground else []
-            if event.dropped_turns > 0:
+            if event.dropped_turns > self._dropped_before:  # one notice per new drop
                 text = dropped_turns_notice(event.dropped_turns)
                 notice = self._store.add_message(self.conversation_id, "notice", text)
                 out += [NoticeAdded(notice)] if foreground else []
