@@ -35,6 +35,7 @@ from app.engine.turn_stats import TurnClock
 from app.engine.utf8_stream import Utf8Stream
 
 log = logging.getLogger(__name__)
+_RANDOM_SEED = 0xFFFFFFFF  # LLAMA_DEFAULT_SEED: llama.cpp draws a random seed
 
 
 @dataclass(slots=True)
@@ -197,8 +198,8 @@ class LlamaEngine:
         clock: TurnClock,
     ) -> Iterator[TurnEvent]:
         llm, n_ctx = model.llm, model.info.context_size
-        if params.seed is not None:
-            llm.set_seed(params.seed)
+        # No seed: a fresh random one each reply (so Regenerate gives a new answer).
+        llm.set_seed(params.seed if params.seed is not None else _RANDOM_SEED)
         decoder = Utf8Stream()
         reply: list[str] = []
         generated: list[int] = []

@@ -184,6 +184,7 @@ class EngineRunner:
         if self._closed:
             raise RuntimeError("the engine runner is shut down")
         return self._worker.submit(lambda: job(self._engine_on_worker()))
+
     def load(self, path: str, options: LoadOptions) -> Future[ModelInfo]:
         return self.submit(lambda engine: engine.load(path, options))
 

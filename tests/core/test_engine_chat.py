@@ -185,3 +185,14 @@ def _is_complete_utf8(data: bytes) -> bool:
         return True
     except UnicodeDecodeError:
         return False
+
+
+def test_a_seed_makes_replies_repeatable_and_no_seed_varies_them(engine: LlamaEngine) -> None:
+    ask = [SYSTEM, Message("user", "Invent a name for a cat.")]
+    seeded = GenerationParams(temperature=1.0, max_tokens=30, seed=11)
+    free = GenerationParams(temperature=1.0, max_tokens=30)
+    # Two fresh conversations: the same prompt evaluated the same way, the same seed.
+    first = run_turn(engine, "s1", ask, seeded).text
+    assert run_turn(engine, "s2", ask, seeded).text == first
+    unseeded = {run_turn(engine, f"u{i}", ask, free).text for i in range(3)}
+    assert len(unseeded) >= 2, "without a seed, Regenerate must not repeat the last answer"
