@@ -11,7 +11,7 @@ GRABBER=${GRABBER_PYTHON:-$ROOT/.venv/bin/python}  # any Python with PySide6
 SCREEN=:${SCREEN_NUMBER:-93}
 tmp=$(mktemp -d /tmp/hearth-screenshot.XXXXXX)
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$tmp"; }
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 
 Xvfb "$SCREEN" -screen 0 1280x820x24 -nolisten tcp >/dev/null 2>&1 &
