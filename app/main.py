@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_cli(args, sys.stdin, sys.stdout)
     from app.ui.app import run_gui
 
-    return int(run_gui(args))
+    return int(run_gui(args, exit_if_engine_stuck=True))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from typing import Any
 from app import paths
 from app.chat.events import PromptEvaluated, StopReason, TokensReceived, TurnEvent, TurnFinished
 from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
+from app.engine.context_shift import cut_cache, find_cut
 from app.engine.context_window import plan_window
 from app.engine.errors import (
     ChatTemplateError,
@@ -174,8 +175,10 @@ class LlamaEngine:
         plan = plan_window(
             messages, self._count_tokens, n_ctx, min(params.max_tokens, n_ctx // 4), self._floor
         )
-        self._floor = plan.dropped_messages
         prompt_text = self._render(plan.messages)
+        if plan.dropped_messages > self._floor:
+            self._cut_dropped_turns(prompt_text)
+        self._floor = plan.dropped_messages
         prompt = self._tokens_for(prompt_text)
         if len(prompt) >= n_ctx - 1:
             raise MessageTooLongError(len(prompt), n_ctx)
@@ -250,6 +253,31 @@ class LlamaEngine:
             len(prompt), reused, len(generated), int(llm.n_tokens), n_ctx, reason, dropped, restored
         )
         yield TurnFinished(reason, text, stats)
+
+    def _cut_dropped_turns(self, prompt_text: str) -> None:
+        """Context shift: cut the turns just dropped out of the KV cache, keep the rest.
+
+        Without it, dropping old turns changes the prompt right after the system prompt and
+        everything after it is evaluated again (seconds to tens of seconds on a CPU).
+        """
+        import numpy as np
+
+        model, held = self._require(), self._held
+        if not held.tokens or prompt_text.startswith(held.text):
+            return
+        pieces = [model.pieces.piece(t, special=True) for t in held.tokens]
+        in_cache = min(int(model.llm.n_tokens), len(held.tokens))
+        if b"".join(pieces) != held.text.encode("utf-8") or not np.array_equal(
+            model.llm.input_ids[:in_cache], np.asarray(held.tokens[:in_cache])
+        ):
+            return  # the held text and tokens do not map onto each other exactly
+        cut = find_cut(pieces, prompt_text.encode("utf-8"))
+        if cut is None or not cut_cache(model.llm, *cut):
+            return
+        start, end = cut
+        kept = b"".join(pieces[:start] + pieces[end:]).decode("utf-8", errors="replace")
+        self._held = _Held(kept, held.tokens[:start] + held.tokens[end:])
+        log.info("context shift: %d tokens cut from the KV cache", end - start)
 
     # -- prompt building --------------------------------------------------------------
     def _render(self, messages: Sequence[Message]) -> str:

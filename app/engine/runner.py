@@ -173,6 +173,7 @@ class EngineRunner:
         self._worker = _Worker("hearth-engine")
         self._current: TurnStream | None = None
         self._closed = False
+        self._closed_cleanly = True
 
     def _engine_on_worker(self) -> ChatEngine:
         if self._engine is None:
@@ -233,18 +234,29 @@ class EngineRunner:
         if self._current is not None:
             self._current.cancel()
 
-    def shutdown(self, timeout: float | None = 10.0) -> None:
-        """Stop, let the engine save its state and free the model, end the thread."""
+    def shutdown(self, timeout: float | None = 10.0) -> bool:
+        """Stop, let the engine save its state and free the model, end the thread.
+
+        Returns False when the engine did not close within `timeout` (llama.cpp cannot
+        abort a prompt evaluation): the worker thread is then still inside llama.cpp, and
+        a process that wants to exit must not run interpreter finalization under it.
+        """
         if self._closed:
-            return
+            return self._closed_cleanly
         self.stop()
         done = self._worker.submit(self._close_engine)
         self._closed = True
+        closed = True
         try:
             done.result(timeout=timeout)
+        except TimeoutError:
+            log.warning("the engine is still busy; it was not closed")
+            closed = False
         except Exception:
             log.warning("the engine did not close cleanly", exc_info=True)
         self._worker.stop()
+        self._closed_cleanly = closed
+        return closed
 
     def _close_engine(self) -> None:
         if self._engine is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from dataclasses import replace
 from typing import Any
@@ -61,8 +62,13 @@ def settings_for_run(settings: Settings, args: argparse.Namespace | None) -> Set
     return changed
 
 
-def run_gui(args: argparse.Namespace | None = None) -> int:
-    """Show the window; return the exit code when it closes."""
+def run_gui(args: argparse.Namespace | None = None, *, exit_if_engine_stuck: bool = False) -> int:
+    """Show the window; return the exit code when it closes.
+
+    With `exit_if_engine_stuck` (the app's entry point), a model still evaluating a prompt
+    at exit (llama.cpp cannot abort that) ends the process at once, after everything is
+    saved, instead of finalizing the interpreter under a thread that is inside llama.cpp.
+    """
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Hearth")
@@ -84,9 +90,21 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
     window.show()
     QTimer.singleShot(0, window.start)
     QTimer.singleShot(0, lambda: offer_welcome(window))
+    code = 1
     try:
-        return app.exec()
+        code = app.exec()
+        return code
     finally:
         window.close()  # no-op when already closed; saves and stops the engine otherwise
-        runner.shutdown(timeout=1.0)
+        engine_closed = runner.shutdown(timeout=1.0)
         store.close()
+        if exit_if_engine_stuck and not engine_closed:
+            _exit_now(code)
+
+
+def _exit_now(code: int) -> None:
+    log.info("the engine is still inside llama.cpp; exiting without finalization")
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

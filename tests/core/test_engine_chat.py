@@ -196,3 +196,31 @@ def test_a_seed_makes_replies_repeatable_and_no_seed_varies_them(engine: LlamaEn
     assert run_turn(engine, "s2", ask, seeded).text == first
     unseeded = {run_turn(engine, f"u{i}", ask, free).text for i in range(3)}
     assert len(unseeded) >= 2, "without a seed, Regenerate must not repeat the last answer"
+
+
+def test_dropping_turns_cuts_them_from_the_cache_instead_of_reevaluating(
+    default_model: Path,
+) -> None:
+    engine = LlamaEngine()
+    engine.load(str(default_model), LoadOptions(n_ctx=512, n_threads=2))
+    history = [Message("system", "SYSTEM-MARKER You answer briefly.")]
+    params = GenerationParams(temperature=0.0, top_k=1, max_tokens=40)
+    shifted = []
+    previous_drop = 0
+    for i in range(16):
+        question = f"Question {i}: tell me a fact about the number {i}."
+        history.append(Message("user", question))
+        turn = run_turn(engine, "c", history, params)
+        history.append(Message("assistant", turn.text))
+        if turn.stats.dropped_turns > previous_drop:
+            shifted.append(turn.stats)
+            assert engine.cached_text.startswith("<|im_start|>system\nSYSTEM-MARKER")
+            assert "Question 0:" not in engine.cached_text
+        previous_drop = turn.stats.dropped_turns
+        assert turn.stats.generated_tokens > 0
+    engine.close()
+    assert shifted, "the conversation must overflow for this test"
+    for stats in shifted:
+        print("overflow turn:", stats.prompt_tokens, stats.cached_tokens, stats.evaluated_tokens)
+        assert stats.cached_tokens > stats.prompt_tokens // 2
+        assert stats.evaluated_tokens < 45, "only the new message is evaluated after the cut"

@@ -106,7 +106,7 @@ def main() -> int:
     QTimer.singleShot(0, lambda: hook(args))
     options = ["--model", args.model, "--ctx", args.ctx, "--threads", "2"]
     options += ["--max-tokens", args.max_tokens, "--temperature", "0", "--seed", "7"]
-    code = run_gui(parse_args(options))
+    code = run_gui(parse_args(options), exit_if_engine_stuck=True)  # as `hearth` does
     emit("exit", code=code)
     del app
     if args.audit:
