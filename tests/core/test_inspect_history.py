@@ -4,25 +4,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.chat.events import TurnStats
 from app.engine.runner import empty_finish
 from app.inspect.history import TurnHistory, stats_from_json
+from tests.values_factory import turn_stats
 
-BASE = TurnStats(
-    load_s=0.0,
+BASE = turn_stats(
     ttft_s=0.2,
     prompt_tokens=40,
     cached_tokens=0,
     evaluated_tokens=40,
-    prefill_s=0.1,
     prefill_tps=400.0,
     decode_s=1.0,
     decode_tps=60.0,
     generated_tokens=60,
     context_used=100,
     context_size=2048,
-    stop_reason="stop",
-    dropped_turns=0,
     rss_mb=200.0,
     wall_s=1.2,
 )

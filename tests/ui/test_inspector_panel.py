@@ -10,49 +10,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from app.chat.events import TurnFinished, TurnStats
-from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
+from app.chat.values import GenerationParams, LoadOptions, Message
 from app.engine.fake import FakeEngine
 from app.engine.runner import EngineRunner, empty_finish
 from app.inspect.bandwidth import BandwidthMeasurement
 from app.inspect.figures import PHASE_DECODE, PHASE_LOAD, PHASE_OVERHEAD, PHASE_PROMPT
 from app.ui.inspector_panel import InspectorPanel
 from app.ui.inspector_text import ROWS
+from tests.values_factory import model_info, turn_stats
 
-SMOLLM = ModelInfo(
-    path="/models/SmolLM2-135M-Instruct.Q4_1.gguf",
-    name="SmolLM2 135M Instruct",
-    architecture="llama",
-    parameter_count=134_515_008,
-    quantization="Q4_1",
-    file_size=98_000_000,
-    trained_context=8192,
-    has_chat_template=True,
-    load_seconds=0.42,
-    context_size=4096,
-    n_layer=30,
-    n_head_kv=3,
-    head_dim=64,
-    kv_bytes_per_token=23_040,
-)
+SMOLLM = model_info(n_head_kv=3, head_dim=64, kv_bytes_per_token=23_040)
 
-STATS = TurnStats(
-    load_s=0.0,
-    ttft_s=0.125,
-    prompt_tokens=600,
-    cached_tokens=400,
-    evaluated_tokens=200,
-    prefill_s=0.1,
-    prefill_tps=2000.0,
-    decode_s=2.0,
-    decode_tps=50.0,
-    generated_tokens=100,
-    context_used=700,
-    context_size=4096,
-    stop_reason="stop",
-    dropped_turns=0,
-    rss_mb=300.0,
-    wall_s=2.25,
-)
+STATS = turn_stats(wall_s=2.25)
 PROMPT = [Message("system", "Be brief."), Message("user", "Why is the sky blue?")]
 
 

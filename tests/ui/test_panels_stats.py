@@ -8,11 +8,11 @@ import pytest
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QProgressBar
 
-from app.chat.events import PromptEvaluated, TokensReceived, TurnFinished, TurnStats
-from app.chat.values import ModelInfo
+from app.chat.events import PromptEvaluated, TokensReceived, TurnFinished
 from app.ui.sparkline import RateSampler, ReplyMeter, ReplyNumbers, Sparkline, sparkline_points
 from app.ui.stats_panel import STAT_ROWS, StatsPanel
 from app.ui.theme import WARNING_COLOR
+from tests.values_factory import model_info, turn_stats
 
 REQUIRED = [
     "stat_state",
@@ -25,47 +25,6 @@ REQUIRED = [
     "stat_memory",
     "stat_load_time",
 ]
-
-
-def model_info(**changes) -> ModelInfo:
-    values = dict(
-        path="/models/SmolLM2-135M-Instruct.Q4_1.gguf",
-        name="SmolLM2 135M Instruct",
-        architecture="llama",
-        parameter_count=134_515_008,
-        quantization="Q4_1",
-        file_size=98_000_000,
-        trained_context=8192,
-        has_chat_template=True,
-        load_seconds=0.42,
-        context_size=4096,
-        n_layer=30,
-    )
-    values.update(changes)
-    return ModelInfo(**values)
-
-
-def stats(**changes) -> TurnStats:
-    values = dict(
-        load_s=0.0,
-        ttft_s=0.125,
-        prompt_tokens=600,
-        cached_tokens=400,
-        evaluated_tokens=200,
-        prefill_s=0.1,
-        prefill_tps=2000.0,
-        decode_s=2.0,
-        decode_tps=50.0,
-        generated_tokens=100,
-        context_used=700,
-        context_size=4096,
-        stop_reason="stop",
-        dropped_turns=0,
-        rss_mb=300.0,
-        wall_s=2.2,
-    )
-    values.update(changes)
-    return TurnStats(**values)
 
 
 @pytest.fixture
@@ -136,7 +95,7 @@ def test_values_follow_a_turn(panel, qtbot):
     assert text(panel, "stat_decode_rate") == "40.0 tok/s"
     assert text(panel, "stat_context") == "640 / 4,096 (16%)"
     assert text(panel, "stat_ttft") != "—"
-    panel.turn_finished(TurnFinished("stop", "word " * 100, stats()))
+    panel.turn_finished(TurnFinished("stop", "word " * 100, turn_stats()))
     assert text(panel, "stat_state") == "idle"
     assert text(panel, "stat_ttft") == "125 ms"
     assert text(panel, "stat_prompt_tokens") == "200"
@@ -144,7 +103,7 @@ def test_values_follow_a_turn(panel, qtbot):
     assert text(panel, "stat_decode_rate") == "50.0 tok/s"
     assert text(panel, "stat_generated") == "100"
     assert text(panel, "stat_context") == "700 / 4,096 (17%)"
-    assert panel.last_stats == stats()
+    assert panel.last_stats == turn_stats()
     # 4 windows of 0.25 s at 40 tok/s each: the sparkline has the shape of the reply
     assert panel.sparkline().values() == pytest.approx([40.0, 40.0, 40.0, 40.0])
 
@@ -180,7 +139,7 @@ def test_context_meter_turns_warning_colour_near_full(panel):
     panel.prompt_evaluated(PromptEvaluated(2000, 0, 2000, 1.0, 0, 4096))
     assert not panel.context_warning()
     assert meter.palette().color(QPalette.ColorRole.Highlight) == normal
-    panel.turn_finished(TurnFinished("stop", "", stats(context_used=3687, context_size=4096)))
+    panel.turn_finished(TurnFinished("stop", "", turn_stats(context_used=3687, context_size=4096)))
     assert (meter.value(), meter.maximum()) == (3687, 4096)
     assert text(panel, "stat_context") == "3,687 / 4,096 (90%)"
     assert panel.context_warning()
@@ -195,7 +154,7 @@ def test_context_meter_turns_warning_colour_near_full(panel):
 def test_error_reply_is_explained(panel):
     panel.turn_started()
     panel.prompt_evaluated(PromptEvaluated(10, 0, 10, 0.01, 0, 4096))
-    panel.turn_finished(TurnFinished("error", "", stats(stop_reason="error"), error="boom"))
+    panel.turn_finished(TurnFinished("error", "", turn_stats(stop_reason="error"), error="boom"))
     assert text(panel, "stat_state") == "idle"
     assert "boom" in panel.findChild(QLabel, "stat_message").text()
 
@@ -266,6 +225,6 @@ def test_reply_meter_live_then_final_numbers():
     meter.tokens(TokensReceived("b", 3, 0.25), now=10.9)
     live = meter.numbers(idle_context_size=2048)
     assert live == ReplyNumbers(0.75, 200, 100, 400.0, 20.0, 5, 305, 4096)
-    meter.finish(stats())
+    meter.finish(turn_stats())
     final = meter.numbers(idle_context_size=2048)
     assert (final.ttft_s, final.decode_tps, final.context_used) == (0.125, 50.0, 700)

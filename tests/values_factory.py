@@ -1,0 +1,50 @@
+"""Plain values for tests: a typical turn's stats and the default model's info, with
+only the fields a test cares about changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.chat.events import TurnStats
+from app.chat.values import ModelInfo
+
+STATS_DEFAULTS: dict[str, Any] = dict(
+    load_s=0.0,
+    ttft_s=0.125,
+    prompt_tokens=600,
+    cached_tokens=400,
+    evaluated_tokens=200,
+    prefill_s=0.1,
+    prefill_tps=2000.0,
+    decode_s=2.0,
+    decode_tps=50.0,
+    generated_tokens=100,
+    context_used=700,
+    context_size=4096,
+    stop_reason="stop",
+    dropped_turns=0,
+    rss_mb=300.0,
+    wall_s=2.2,
+)
+
+MODEL_DEFAULTS: dict[str, Any] = dict(
+    path="/models/SmolLM2-135M-Instruct.Q4_1.gguf",
+    name="SmolLM2 135M Instruct",
+    architecture="llama",
+    parameter_count=134_515_008,
+    quantization="Q4_1",
+    file_size=98_000_000,
+    trained_context=8192,
+    has_chat_template=True,
+    load_seconds=0.42,
+    context_size=4096,
+    n_layer=30,
+)
+
+
+def turn_stats(**changes: Any) -> TurnStats:
+    return TurnStats(**{**STATS_DEFAULTS, **changes})
+
+
+def model_info(**changes: Any) -> ModelInfo:
+    return ModelInfo(**{**MODEL_DEFAULTS, **changes})
