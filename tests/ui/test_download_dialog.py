@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,25 +23,9 @@ from tests.core.hub_server import (
     Faults,
     closed_port_url,
     file_sha256,
-    standard_hub,
 )
 
 WAIT_MS = 60_000
-
-
-@pytest.fixture
-def hub(default_model: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
-    server = standard_hub(default_model).start()
-    monkeypatch.setenv("HF_ENDPOINT", server.url)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def manager() -> Iterator[DownloadManager]:
-    created = DownloadManager()
-    yield created
-    created.shutdown()
 
 
 @pytest.fixture
