@@ -1,7 +1,7 @@
 """The model download dialog: catalogue and search, files by quantization, fit check,
 and the download queue. The only place in Hearth that goes online.
 
-Every Hub call runs on a short-lived thread (`download_tasks`); downloads run on the
+Every Hub call runs on a short-lived thread (`background.py`); downloads run on the
 DownloadManager's worker, whose notifications arrive here as queued Qt signals. When the
 Hub cannot be reached the banner says so; nothing else in the app is affected.
 """
@@ -19,10 +19,10 @@ from app.hub.fit_remote import FitReport, check_fit
 from app.hub.hub_client import SortKey, list_repo_models, search_repos
 from app.hub.hub_errors import HubUnreachableError, NotEnoughDiskError
 from app.hub.remote_values import RemoteModel, RepoFiles
+from app.ui.background import run_in_background, task_relay
 from app.ui.download_browse import BrowsePanel
 from app.ui.download_files import FilesPanel
 from app.ui.download_queue import QueuePanel
-from app.ui.download_tasks import run_in_background, task_relay
 from app.ui.theme import ERROR_COLOR
 
 DEFAULT_CONTEXT = 4096

@@ -9,15 +9,13 @@ and the added folders are picked up live (a file-system watcher, debounced).
 
 from __future__ import annotations
 
-import itertools
 import logging
 import os
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import paths
+from app.ui.background import run_in_background, task_relay
 from app.ui.format import format_model_details
 
 if TYPE_CHECKING:
@@ -98,23 +97,6 @@ def _default_scanner(folders: Sequence[Path]) -> list[LocalModel]:
     return scan_models(folders)
 
 
-class _ScanRelay(QObject):
-    """Lives as long as the process: workers emit on it, pickers filter by token."""
-
-    done = Signal(int, object)  # token, list[LocalModel] | Exception
-
-
-_relay: _ScanRelay | None = None
-_tokens = itertools.count(1)
-
-
-def _scan_relay() -> _ScanRelay:
-    global _relay
-    if _relay is None:
-        _relay = _ScanRelay()
-    return _relay
-
-
 class ModelPicker(QWidget):
     """Contains the QComboBox "model_picker", a busy indicator and a status text."""
 
@@ -132,7 +114,7 @@ class ModelPicker(QWidget):
         self._current: str | None = None
         self._pending = 0
         self._build()
-        _scan_relay().done.connect(self._on_scan_done)
+        task_relay().finished.connect(self._on_task_finished)
         self._watcher = QFileSystemWatcher(self)
         self._watcher.directoryChanged.connect(self._on_watcher_directory_changed)
         self._rescan_timer = QTimer(self)
@@ -145,20 +127,8 @@ class ModelPicker(QWidget):
         """Rescan in the background; `scan_finished` fires when the list is rebuilt."""
         self._folders = tuple(str(f) for f in extra_folders)
         self._watch(self._folders)
-        token = next(_tokens)
-        self._pending = token
-        folders = [Path(f) for f in self._folders]
-        relay, scanner = _scan_relay(), self._scanner
-
-        def work() -> None:
-            try:
-                result: object = scanner(folders)
-            except Exception as error:  # shown in the list, never raised on a thread
-                log.exception("scanning for models failed")
-                result = error
-            relay.done.emit(token, result)
-
-        threading.Thread(target=work, name="hearth-model-scan", daemon=True).start()
+        folders, scanner = [Path(f) for f in self._folders], self._scanner
+        self._pending = run_in_background(lambda: scanner(folders), name="hearth-model-scan")
 
     def set_current(self, path: str | None) -> None:
         self._current = path
@@ -252,11 +222,12 @@ class ModelPicker(QWidget):
         self._combo.setCurrentIndex(row)
 
     # -- reactions -------------------------------------------------------------------
-    def _on_scan_done(self, token: int, result: Any) -> None:
+    def _on_task_finished(self, token: int, result: Any, error: Exception | None) -> None:
         if token != self._pending:
-            return  # an older scan finished after a newer one started
-        if isinstance(result, Exception):
-            self._rebuild((), failure=str(result) or type(result).__name__)
+            return  # another caller's task, or an older scan that finished after a newer one
+        if error is not None:
+            log.error("scanning for models failed: %r", error)
+            self._rebuild((), failure=str(error) or type(error).__name__)
         else:
             self._rebuild(result)
         self.scan_finished.emit()

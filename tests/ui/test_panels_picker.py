@@ -12,13 +12,13 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QProgressBar
 
 from app import paths
 from app.hub.local_scan import LocalModel
+from app.ui.background import task_relay
 from app.ui.model_picker import (
     ADD_FOLDER_TEXT,
     DOWNLOAD_TEXT,
     KIND_ROLE,
     PATH_ROLE,
     ModelPicker,
-    _scan_relay,
     describe_model,
 )
 
@@ -196,7 +196,7 @@ def test_an_older_scan_never_overwrites_a_newer_one(qtbot):
     qtbot.addWidget(picker)
     picker.refresh()
     refreshed(qtbot, picker, ["/x"])
-    with qtbot.waitSignal(_scan_relay().done, timeout=10_000):  # the stale result arrives
+    with qtbot.waitSignal(task_relay().finished, timeout=10_000):  # the stale result arrives
         release.set()
     assert [m.path for m in picker.models()] == ["/m/new.gguf"]
 

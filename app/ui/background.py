@@ -1,4 +1,5 @@
-"""Run a blocking hub call on a short-lived thread and get the outcome on the GUI thread.
+"""Run a blocking call (a Hub request, a model scan) on a short-lived thread; get the
+outcome on the GUI thread.
 
 Workers emit on one process-lifetime relay object (so a dialog closed mid-call is never
 touched from another thread); each caller filters the relay's signal by the token it got.
@@ -32,7 +33,7 @@ def task_relay() -> TaskRelay:
     return _relay
 
 
-def run_in_background(work: Callable[[], Any], name: str = "hearth-hub") -> int:
+def run_in_background(work: Callable[[], Any], name: str = "hearth-task") -> int:
     """Start `work` on a daemon thread; the relay's `finished` carries the returned token."""
     relay, token = task_relay(), next(_tokens)
 
