@@ -74,9 +74,9 @@ class LlamaEngine:
         options = options.normalized()
         llm, seconds = open_llama(path, options)  # the current model stays until this works
         try:
-            template = _template_for(llm)
-            template.render([Message("system", "x"), Message("user", "y")])
             pieces = PieceDecoder(llm)
+            template = _template_for(llm, pieces)
+            template.render([Message("system", "x"), Message("user", "y")])
             info = describe(llm, path, options, seconds)
             fingerprint = f"{file_fingerprint(path)}|ctx={info.context_size}|{_version()}"
         except ChatTemplateError as error:
@@ -172,14 +172,27 @@ class LlamaEngine:
         clock = TurnClock(self._unpaid_load_s)
         restored = self._switch_to(conversation_id)
         n_ctx = model.info.context_size
+        # Planning renders and tokenizes candidate prompts; the chosen one is reused below.
+        built: dict[tuple[Message, ...], tuple[str, list[int]]] = {}
+
+        def build(candidate: Sequence[Message]) -> tuple[str, list[int]]:
+            key = tuple(candidate)
+            if key not in built:
+                text = self._render(candidate)
+                built[key] = (text, self._tokens_for(text))
+            return built[key]
+
         plan = plan_window(
-            messages, self._count_tokens, n_ctx, min(params.max_tokens, n_ctx // 4), self._floor
+            messages,
+            lambda m: len(build(m)[1]),
+            n_ctx,
+            min(params.max_tokens, n_ctx // 4),
+            self._floor,
         )
-        prompt_text = self._render(plan.messages)
-        if plan.dropped_messages > self._floor:
-            self._cut_dropped_turns(prompt_text)
+        prompt_text, prompt = build(plan.messages)
+        if plan.dropped_messages > self._floor and self._cut_dropped_turns(prompt_text):
+            prompt = self._tokens_for(prompt_text)  # now built on the cut cache
         self._floor = plan.dropped_messages
-        prompt = self._tokens_for(prompt_text)
         if len(prompt) >= n_ctx - 1:
             raise MessageTooLongError(len(prompt), n_ctx)
         self._unpaid_load_s = 0.0
@@ -254,7 +267,7 @@ class LlamaEngine:
         )
         yield TurnFinished(reason, text, stats)
 
-    def _cut_dropped_turns(self, prompt_text: str) -> None:
+    def _cut_dropped_turns(self, prompt_text: str) -> bool:
         """Context shift: cut the turns just dropped out of the KV cache, keep the rest.
 
         Without it, dropping old turns changes the prompt right after the system prompt and
@@ -264,27 +277,25 @@ class LlamaEngine:
 
         model, held = self._require(), self._held
         if not held.tokens or prompt_text.startswith(held.text):
-            return
+            return False
         pieces = [model.pieces.piece(t, special=True) for t in held.tokens]
         in_cache = min(int(model.llm.n_tokens), len(held.tokens))
         if b"".join(pieces) != held.text.encode("utf-8") or not np.array_equal(
             model.llm.input_ids[:in_cache], np.asarray(held.tokens[:in_cache])
         ):
-            return  # the held text and tokens do not map onto each other exactly
+            return False  # the held text and tokens do not map onto each other exactly
         cut = find_cut(pieces, prompt_text.encode("utf-8"))
         if cut is None or not cut_cache(model.llm, *cut):
-            return
+            return False
         start, end = cut
         kept = b"".join(pieces[:start] + pieces[end:]).decode("utf-8", errors="replace")
         self._held = _Held(kept, held.tokens[:start] + held.tokens[end:])
         log.info("context shift: %d tokens cut from the KV cache", end - start)
+        return True
 
     # -- prompt building --------------------------------------------------------------
     def _render(self, messages: Sequence[Message]) -> str:
         return self._require().template.render(messages)
-
-    def _count_tokens(self, messages: Sequence[Message]) -> int:
-        return len(self._tokens_for(self._render(messages)))
 
     def _tokens_for(self, text: str) -> list[int]:
         llm = self._require().llm
@@ -335,9 +346,8 @@ class LlamaEngine:
         ]
 
 
-def _template_for(llm: Any) -> ChatTemplate:
+def _template_for(llm: Any, pieces: PieceDecoder) -> ChatTemplate:
     meta = llm.metadata or {}
-    pieces = PieceDecoder(llm)
 
     def token_text(token: int) -> str:
         return (
