@@ -17,12 +17,13 @@ from concurrent.futures import Future
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from app.chat.context_policy import reply_reserve
 from app.chat.events import TurnFinished, TurnStats
 from app.chat.values import GenerationParams, Message, ModelInfo
 from app.engine.runner import EngineRunner
 from app.inspect import figures
 from app.inspect.bandwidth import BandwidthMeasurement, measure_bandwidth
-from app.inspect.forecast import OverflowForecast, forecast_overflow, reply_reserve
+from app.inspect.forecast import OverflowForecast, forecast_overflow
 from app.inspect.history import TurnHistory, stats_from_json
 from app.inspect.prompt import prompt_as_sent
 from app.session.values import engine_messages
