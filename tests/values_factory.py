@@ -1,5 +1,5 @@
-"""Plain values for tests: a typical turn's stats and the default model's info, with
-only the fields a test cares about changed."""
+"""Plain values for tests: greedy sampling, a typical turn's stats and the default model's
+info, with only the fields a test cares about changed."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ import dataclasses
 from typing import Any
 
 from app.chat.events import TurnStats
-from app.chat.values import ModelInfo
+from app.chat.values import GenerationParams, ModelInfo
+
+# Reproducible sampling for the real-model tests: always the most likely token.
+GREEDY = GenerationParams(temperature=0.0, top_k=1, max_tokens=48, seed=7)
 
 # A typical turn: 600 prompt tokens (400 reused), 100 generated at a round 50 tok/s.
 TYPICAL_STATS = dataclasses.replace(

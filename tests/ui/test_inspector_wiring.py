@@ -8,7 +8,7 @@ from app.chat.values import Message
 from app.settings import DEFAULT_SYSTEM_PROMPT
 from app.ui.panels.inspector_panel import InspectorPanel
 from app.ui.shell.inspector_link import InspectorLink, stats_tabs
-from tests.ui.test_inspector_panel import FakeMeasure
+from tests.ui.inspector_helpers import FakeMeasure
 from tests.ui.window_helpers import WindowFactory, send
 
 
