@@ -14,7 +14,7 @@ from tests.ui.window_helpers import WindowFactory, send
 
 def attach(qtbot: QtBot, window, measure: FakeMeasure, saved: list[float]):  # type: ignore[no-untyped-def]
     """What MainWindow does: the inspector as a tab next to the stats panel, and a link."""
-    inspector = InspectorPanel(window.runner, window.bridge, window, measure=measure)
+    inspector = InspectorPanel(window.runner, window, measure=measure)
     index = window.splitter.indexOf(window.stats_panel)
     tabs = stats_tabs(window.stats_panel, inspector, window)
     window.splitter.insertWidget(index, tabs)

@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self.chat = ChatController(
             self.session, self.bridge, self.transcript, self.composer, self.stats_panel, self
         )
-        self.models = ModelController(runner, self.bridge, self.picker, self.stats_panel, self)
+        self.models = ModelController(runner, self.picker, self.stats_panel, self)
         self.conversations = ConversationController(store, self.chat, self.conversation_list, self)
         self.window_actions = WindowActions(self)
         self.inspector.set_bandwidth(settings.memory_bandwidth_gbps)
@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         self.transcript = TranscriptView(self)
         self.composer = Composer(self)
         self.stats_panel = StatsPanel(self)
-        self.inspector = InspectorPanel(self.runner, self.bridge, self)
+        self.inspector = InspectorPanel(self.runner, self)
         self.side_tabs = stats_tabs(self.stats_panel, self.inspector, self)
         self.picker = ModelPicker(self)
         self.model_picker = self.picker.combo()
