@@ -1,8 +1,10 @@
 # Hearth: two commands do all set-up on a fresh machine.
 #   make run    install everything (first time) and start the app with the default model
 #   make test   install everything (first time) and run the whole test suite
+# Another Python goes in its own virtual environment, e.g.
+#   make test PYTHON=python3.13 VENV=.venv-3.13
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 

@@ -5,9 +5,28 @@ set -euo pipefail
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 
-if ! "$PYTHON" -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 14) else 1)'; then
-    echo "Hearth needs Python 3.11-3.13 (found: $("$PYTHON" --version 2>&1))" >&2
+# Supported: 3.11-3.13 (CI runs the suite on 3.11 and 3.13). 3.14 and later are refused:
+# PySide6 6.11.3 (pinned, see README) is not tested there.
+if ! version=$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null); then
+    echo "Cannot run '$PYTHON' (a pyenv shim for a version that is not selected?)." >&2
+    echo "Pass a working interpreter: make test PYTHON=/path/to/python3.13 VENV=.venv-3.13" >&2
     exit 1
+fi
+case "$version" in
+    3.11 | 3.12 | 3.13) ;;
+    *)
+        echo "Hearth needs Python 3.11-3.13; $PYTHON is Python $version." >&2
+        exit 1
+        ;;
+esac
+# One virtual environment per Python: refuse to mix versions in an existing one.
+if [ -x "$VENV/bin/python" ]; then
+    made_with=$("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+    if [ "$made_with" != "$version" ]; then
+        echo "$VENV was made with Python $made_with, not $version ($PYTHON)." >&2
+        echo "Use another one (e.g. VENV=.venv-$version) or remove $VENV first." >&2
+        exit 1
+    fi
 fi
 
 # Qt's platform plugins need a few system libraries that minimal Linux images lack.
