@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from app.engine.runner import TurnStream
 from app.session.turns import TurnRecorder
@@ -54,6 +55,11 @@ class ChatSession:
         self.model_path: str | None = None  # the loaded model, remembered per conversation
 
     # -- conversations ------------------------------------------------------------------
+    @property
+    def store_folder(self) -> Path:
+        """Where the conversations are written (for messages about a full disk)."""
+        return self._store.path.parent
+
     @property
     def conversation(self) -> ConversationRecord | None:
         return self._conversation

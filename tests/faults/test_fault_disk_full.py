@@ -17,7 +17,6 @@ import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
-from app import paths
 from app.chat.values import GenerationParams, LoadOptions
 from app.engine.fake import FakeEngine
 from app.settings import Settings
@@ -55,7 +54,10 @@ def _fill(built: Built, disk: Any) -> None:
 
 @pytest.mark.model
 def test_full_disk_keeps_the_typed_text_and_the_streaming_reply(
-    qtbot: QtBot, hearth_home: Path, small_disk: Any, real_window: Any,
+    qtbot: QtBot,
+    hearth_home: Path,
+    small_disk: Any,
+    real_window: Any,
     record_property: RecordProperty,
 ) -> None:
     disk = small_disk(hearth_home / "data", size_kb=4096)
@@ -97,8 +99,12 @@ def test_full_disk_keeps_the_typed_text_and_the_streaming_reply(
 
 @pytest.mark.model
 def test_kv_state_save_on_a_full_disk_logs_one_line_and_chat_goes_on(
-    qtbot: QtBot, hearth_home: Path, small_disk: Any, real_window: Any,
-    caplog: pytest.LogCaptureFixture, record_property: RecordProperty,
+    qtbot: QtBot,
+    hearth_home: Path,
+    small_disk: Any,
+    real_window: Any,
+    caplog: pytest.LogCaptureFixture,
+    record_property: RecordProperty,
 ) -> None:
     disk = small_disk(hearth_home / "cache", size_kb=1024)
     built = real_window()
@@ -118,7 +124,9 @@ def test_kv_state_save_on_a_full_disk_logs_one_line_and_chat_goes_on(
 
 @pytest.mark.qt_no_exception_capture
 def test_an_exception_in_a_slot_or_thread_is_logged_and_shown_and_the_app_runs_on(
-    qtbot: QtBot, hearth_home: Path, record_property: RecordProperty,
+    qtbot: QtBot,
+    hearth_home: Path,
+    record_property: RecordProperty,
 ) -> None:
     from app.logs import log_path, setup_logging
     from app.ui.shell.error_reporting import install_error_reporting
@@ -128,6 +136,7 @@ def test_an_exception_in_a_slot_or_thread_is_logged_and_shown_and_the_app_runs_o
     window = built.window
     hooks = install_error_reporting(window)
     try:
+
         def broken_slot() -> None:
             raise ZeroDivisionError("a bug in a slot")
 

@@ -93,7 +93,10 @@ def test_damaged_database_is_kept_and_what_can_be_read_is_recovered(
 
 
 def test_database_from_a_newer_hearth_is_left_alone_and_a_fresh_one_can_be_used(
-    hearth_home: Path, default_model: Path, chat_files: Any, start_driver: Any,
+    hearth_home: Path,
+    default_model: Path,
+    chat_files: Any,
+    start_driver: Any,
     record_property: RecordProperty,
 ) -> None:
     db = _db(hearth_home)
@@ -137,8 +140,11 @@ def test_hand_edited_settings_window_state_and_download_queue(
     (config / "settings.json").write_text(json.dumps(settings))
     (config / "window-state.json").write_text(json.dumps({"geometry": 5, "stats_visible": "no"}))
     good = {
-        "repo_id": "someone/model-GGUF", "revision": "main", "quantization": "Q4_K_M",
-        "files": [{"path": "m.gguf", "size": 100, "sha256": None}], "state": "paused",
+        "repo_id": "someone/model-GGUF",
+        "revision": "main",
+        "quantization": "Q4_K_M",
+        "files": [{"path": "m.gguf", "size": 100, "sha256": None}],
+        "state": "paused",
         "downloaded_bytes": 10,
     }
     bad = {**good, "repo_id": "other/model-GGUF", "downloaded_bytes": "lots"}
@@ -167,8 +173,12 @@ def test_hand_edited_settings_window_state_and_download_queue(
 
 
 def test_read_only_data_folder_still_chats_in_memory_marked_not_saved(
-    hearth_home: Path, default_model: Path, chat_files: Any, start_driver: Any,
-    read_only_folder: Any, record_property: RecordProperty,
+    hearth_home: Path,
+    default_model: Path,
+    chat_files: Any,
+    start_driver: Any,
+    read_only_folder: Any,
+    record_property: RecordProperty,
 ) -> None:
     db = _db(hearth_home)
     written = chat_files.write_chats(db, 2, 6)
@@ -190,15 +200,36 @@ def test_read_only_data_folder_still_chats_in_memory_marked_not_saved(
 
 
 def test_second_start_brings_the_window_forward_and_the_cli_runs_beside_it(
-    hearth_home: Path, tmp_path: Path, default_model: Path, start_driver: Any,
+    hearth_home: Path,
+    tmp_path: Path,
+    default_model: Path,
+    start_driver: Any,
     record_property: RecordProperty,
 ) -> None:
     first = start_driver(hearth_home, DRIVER, str(default_model), "--wait-activation")
     first.until("waiting")
     cli = subprocess.run(
-        [sys.executable, "-m", "app", "--cli", "--model", str(default_model), "--max-tokens", "8",
-         "--temperature", "0", "--threads", "2", "--ctx", "512"],
-        input="Say hi.\n", capture_output=True, text=True, cwd=ROOT, timeout=180,
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "--cli",
+            "--model",
+            str(default_model),
+            "--max-tokens",
+            "8",
+            "--temperature",
+            "0",
+            "--threads",
+            "2",
+            "--ctx",
+            "512",
+        ],
+        input="Say hi.\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=180,
         env={**first_env(hearth_home)},
     )
     assert cli.returncode == 0, cli.stderr
