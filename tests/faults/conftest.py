@@ -29,6 +29,9 @@ REFERENCED: dict[str, str] = {
     "tests/core/test_store_crash.py::test_hard_exit_without_close": (
         "hard exit without close: nothing saved is lost"
     ),
+    "tests/core/test_store_recovery.py::": "damaged database at store level: kept, rows salvaged",
+    "tests/core/test_store_disk_full.py::": "full disk at session level: not sent, kept, retried",
+    "tests/core/test_state_files.py::": "hand-edited settings and drafts: field by field",
 }
 
 _ORDER = {"failed": 0, "error": 1, "passed": 2, "skipped": 3, "xfailed": 4, "xpassed": 5}

@@ -7,6 +7,7 @@ Used for start-up news (a recovered database, reset settings), for writes the di
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -18,6 +19,7 @@ _COLORS = {"info": "#2d6cdf", "warning": "#b7791f", "error": "#c53030"}
 
 class NoticeBanner(QFrame):
     folder_requested = Signal(str)  # a link to a folder was clicked (it is also opened)
+    opener: Callable[[QUrl], object] = staticmethod(QDesktopServices.openUrl)  # tests replace it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,4 +83,4 @@ class NoticeBanner(QFrame):
         url = QUrl(link)
         if url.isLocalFile():
             self.folder_requested.emit(url.toLocalFile())
-            QDesktopServices.openUrl(url)
+            self.opener(url)

@@ -1,0 +1,87 @@
+"""The window's side of Hearth's own files: drafts, the banner, asking before losing text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from app import paths
+from app.engine.fake import FakeEngine
+from app.store import ChatStore
+from app.store.connection import MEMORY
+from tests.ui.window_helpers import FAKE_MODEL, WindowFactory, send
+
+
+def test_drafts_survive_switching_conversations_and_a_restart(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    built = make_window()
+    window = built.window
+    send(qtbot, window, "first chat")
+    first = window.session.conversation_id
+    window.composer.edit.setPlainText("half a thought for the first chat")
+    window.conversations.new()
+    assert window.composer.edit.toPlainText() == "", "a new chat starts empty"
+    window.composer.edit.setPlainText("another half thought")
+    second = window.session.conversation_id
+    assert first is not None and second is not None
+    window.conversations.open(first)
+    assert window.composer.edit.toPlainText() == "half a thought for the first chat"
+    window.conversations.open(second)
+    assert window.composer.edit.toPlainText() == "another half thought"
+    window.close()
+    built.runner.shutdown()
+    built.store.close()
+    again = make_window()
+    again.window.conversations.open(second)
+    assert again.window.composer.edit.toPlainText() == "another half thought"
+    again.window.conversations.open(first)
+    assert again.window.composer.edit.toPlainText() == "half a thought for the first chat"
+    send(qtbot, again.window, "sent now")
+    assert again.window.chat.drafts.get(first) == "", "a sent draft is forgotten"
+
+
+def test_banner_shows_a_sentence_with_a_folder_link(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window().window
+    folder = paths.data_dir()
+    window.show_start_notes([("The settings file could not be read.", folder)])
+    assert window.banner.isVisible() and "could not be read" in window.banner.text
+    assert folder.as_uri() in window.banner.label.text()
+    urls: list[object] = []
+    window.banner.opener = urls.append  # no file browser in tests
+    with qtbot.waitSignal(window.banner.folder_requested) as opened:
+        window.banner.label.linkActivated.emit(folder.as_uri())
+    assert Path(opened.args[0]) == folder and len(urls) == 1
+    window.banner.dismiss()
+    assert not window.banner.isVisible()
+
+
+def test_closing_a_window_whose_chats_live_in_memory_asks_first(qtbot: QtBot) -> None:
+    from app.engine.runner import EngineRunner
+    from app.settings import Settings
+    from app.ui.shell.main_window import MainWindow
+
+    store = ChatStore(MEMORY)
+    runner = EngineRunner(lambda: FakeEngine())
+    window = MainWindow(
+        runner, store, Settings(), default_model=FAKE_MODEL, persist_settings=lambda s: None
+    )
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.models.loaded, timeout=10_000):
+        window.start()
+    window.mark_not_saved("The folder /x cannot be written.", Path("/x"))
+    assert "not saved" in window.windowTitle()
+    send(qtbot, window, "kept in memory")
+    asked: list[list[str]] = []
+    window.confirm_discard = lambda texts: asked.append(texts) or False
+    window.close()
+    assert window.isVisible() and asked and "kept in memory" in asked[0], "it asked and stayed"
+    window.confirm_discard = lambda texts: True
+    window.close()
+    assert not window.isVisible()
+    runner.shutdown()
+    store.close()
