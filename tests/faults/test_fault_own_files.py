@@ -161,7 +161,7 @@ def test_hand_edited_settings_window_state_and_download_queue(
     assert "download" in banner.lower()
     saved = json.loads((config / "settings.json").read_text())
     assert saved["system_prompt"] == "Answer like a pirate." and saved["generation"]["top_k"] == 12
-    assert saved["generation"]["temperature"] == 0.7 and saved["welcome_done"] is True
+    assert saved["welcome_done"] is True and saved["model_path"] == str(default_model)
     backups = sorted(p.name for p in [*config.iterdir(), *data.iterdir()] if p.suffix == ".bak")
     assert len(backups) == 3, backups
     queue_now = json.loads((data / "downloads.json").read_text())["downloads"]
