@@ -32,7 +32,7 @@ def test_a_sound_database_opens_as_it_is(tmp_path: Path, chat_files: Any) -> Non
 
 
 def test_partly_damaged_database_keeps_the_original_and_recovers_the_rest(
-    tmp_path: Path, chat_files: Any
+    tmp_path: Path, chat_files: Any, record_property: Any
 ) -> None:
     path = tmp_path / "conversations.sqlite3"
     written = chat_files.write_chats(path, 12, 20)
@@ -54,11 +54,15 @@ def test_partly_damaged_database_keeps_the_original_and_recovers_the_rest(
     assert f"{report.messages} messages were recovered" in (opened.sentence() or "")
     assert str(report.kept_as) in (opened.sentence() or "")
     assert opened.store.integrity_check() == "ok"
+    record_property("messages_recovered", f"{got}/{total}")
+    record_property("pages_damaged", f"{len(damaged)}/{pages}")
     opened.store.add_message(next(iter(recovered)), "user", "still works")
     opened.store.close()
 
 
-def test_wholly_damaged_database_starts_empty_and_says_so(tmp_path: Path, chat_files: Any) -> None:
+def test_wholly_damaged_database_starts_empty_and_says_so(
+    tmp_path: Path, chat_files: Any, record_property: Any
+) -> None:
     path = tmp_path / "conversations.sqlite3"
     chat_files.write_chats(path, 3, 4)
     chat_files.damage_pages(path, range(path.stat().st_size // 4096))
@@ -67,6 +71,7 @@ def test_wholly_damaged_database_starts_empty_and_says_so(tmp_path: Path, chat_f
     assert "nothing in it could be read" in (opened.sentence() or "")
     assert opened.recovery.kept_as.stat().st_size > 0
     assert opened.store.list_conversations() == []
+    record_property("messages_recovered", "0/12")
     opened.store.close()
 
 
