@@ -85,3 +85,28 @@ def test_closing_a_window_whose_chats_live_in_memory_asks_first(qtbot: QtBot) ->
     assert not window.isVisible()
     runner.shutdown()
     store.close()
+
+
+def test_a_database_from_a_newer_hearth_gets_its_message_and_a_way_on(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.store import SchemaTooNewError
+    from app.ui.shell.startup import ask_fresh_database
+
+    error = SchemaTooNewError(tmp_path / "conversations.sqlite3", 9, 1)
+    seen: list[str] = []
+
+    def answer(choice: str) -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append(box.text())
+        next(b for b in box.buttons() if choice in b.text()).click()
+
+    QTimer.singleShot(50, lambda: answer("fresh"))
+    assert ask_fresh_database(error) is True
+    QTimer.singleShot(50, lambda: answer("Quit"))
+    assert ask_fresh_database(error) is False
+    assert seen == [str(error)] * 2 and "newer Hearth" in seen[0]
