@@ -113,6 +113,10 @@ class ChatSession:
         A message that cannot be stored is not sent: StoreWriteError, nothing changed.
         """
         record = self._require_idle()
+        if any(t.conversation_id == record.id for t in self._unsaved):
+            raise RuntimeError(
+                "The last reply is not saved yet (Hearth keeps retrying); send again once it is."
+            )
         first = not any(m.role == "user" for m in self._store.messages(record.id))
         self._store.add_message(record.id, "user", text)
         if first and record.title == DEFAULT_TITLE:

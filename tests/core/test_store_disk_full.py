@@ -67,6 +67,8 @@ def test_a_reply_keeps_streaming_when_saving_fails_and_is_saved_once_there_is_ro
     assert saved.message.content == "".join(pieces)
     assert session.unsaved_replies == ["".join(pieces)]
     assert session.retry_saves() == [], "still full: still kept"
+    with pytest.raises(RuntimeError, match="not saved yet"):
+        session.send("a message after the unsaved reply would land before it")
     disk.free()
     assert session.retry_saves() == [SaveRecovered(record.id)]
     assert session.unsaved_replies == []

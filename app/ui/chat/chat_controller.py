@@ -261,6 +261,7 @@ class ChatController(QObject):
 
     # -- gestures ------------------------------------------------------------------------
     def _on_composer_send_requested(self, text: str) -> None:
+        self._on_retry_timeout()  # a reply waiting to be saved goes first
         editing = self._composer.editing_message_id
         cid = self.session.conversation_id
         started = self.edit_and_resend(editing, text) if editing is not None else self.send(text)
