@@ -110,3 +110,16 @@ def test_a_database_from_a_newer_hearth_gets_its_message_and_a_way_on(
     QTimer.singleShot(50, lambda: answer("Quit"))
     assert ask_fresh_database(error) is False
     assert seen == [str(error)] * 2 and "newer Hearth" in seen[0]
+
+
+def test_a_last_model_that_fails_at_start_gives_way_to_the_default(
+    make_window: WindowFactory, tmp_path: Path
+) -> None:
+    from app.settings import Settings
+
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"not a model")
+    built = make_window(settings=Settings(model_path=str(broken)))  # waits for `loaded`
+    assert built.window.models.info is not None
+    assert built.window.models.info.path == FAKE_MODEL
+    assert built.window.composer._model_loaded
