@@ -123,3 +123,14 @@ def test_an_unwritable_folder_gives_a_store_in_memory(
     opened.store.add_message(record.id, "user", "kept in memory")
     assert [m.content for m in opened.store.messages(record.id)] == ["kept in memory"]
     opened.store.close()
+
+
+def test_a_data_folder_that_cannot_be_created_gives_a_store_in_memory(
+    tmp_path: Path, read_only_folder: Any
+) -> None:
+    parent = read_only_folder(tmp_path / "locked")
+    missing = parent / "data"
+    opened = open_store(missing / "conversations.sqlite3")
+    assert opened.store.in_memory and not missing.exists()
+    assert str(missing) in (opened.sentence() or "")
+    opened.store.close()
