@@ -21,12 +21,13 @@ from typing import Any
 
 import pytest
 
+import app
 from app.store import ChatStore, separate_database_path
-from tests.faults.conftest import ROOT
 from tests.faults.recording import RecordProperty
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 DRIVER = "tests.faults.startup_driver"
+ROOT = Path(app.__file__).resolve().parent.parent
 
 
 def _digest(path: Path) -> str:
