@@ -118,7 +118,8 @@ class Driver:
         )
         self.seen: list[dict[str, Any]] = []
         self._events: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
@@ -140,6 +141,9 @@ class Driver:
 
     def wait(self, timeout: float = 60.0) -> int:
         code = self.proc.wait(timeout=timeout)
+        self._reader.join(timeout=timeout)
+        assert self.proc.stdout is not None
+        self.proc.stdout.close()
         self._stderr.close()
         return code
 
@@ -161,4 +165,5 @@ def start_driver() -> Iterator[Callable[..., Driver]]:
     for driver in started:
         if driver.proc.poll() is None:
             driver.proc.kill()
+        if not driver._stderr.closed:
             driver.wait()

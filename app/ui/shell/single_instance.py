@@ -65,10 +65,12 @@ class InstanceGuard(QObject):
         if not socket.waitForConnected(CONNECT_MS):
             return False
         socket.write((json.dumps({"model": model}) + "\n").encode())
-        socket.flush()
-        sent = socket.waitForBytesWritten(CONNECT_MS)
+        socket.flush()  # often writes everything at once; then there is nothing to wait for
+        while socket.bytesToWrite() > 0:
+            if not socket.waitForBytesWritten(CONNECT_MS):
+                return False
         socket.disconnectFromServer()
-        return sent
+        return True
 
     def release(self) -> None:
         if self._server is not None:
