@@ -6,6 +6,7 @@ installs). Nothing else in the app builds a user-data path by hand.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from platformdirs import PlatformDirs
 
 APP_NAME = "Hearth"
 _DIRS = PlatformDirs(APP_NAME, appauthor=False)
+log = logging.getLogger(__name__)
 
 
 def _root() -> Path | None:
@@ -21,7 +23,11 @@ def _root() -> Path | None:
 
 
 def _ensure(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
+    """Create the folder if it can be; one that cannot is reported when it is written to."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        log.warning("cannot create %s (%s)", path, error)
     return path
 
 

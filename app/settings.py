@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from app import paths
 from app.atomic import write_text_atomic
 from app.chat.values import GenerationParams, LoadOptions
+from app.state_check import Range, StateReport, backup, check_fields, missing, read_json
 
 log = logging.getLogger(__name__)
 
@@ -32,26 +33,47 @@ class Settings:
         return replace(self, **changes)
 
 
-def _from_dict(cls: Any, data: dict[str, Any]) -> Any:
-    known = {f.name for f in fields(cls)}
-    return cls(**{k: v for k, v in data.items() if k in known})
+# What a hand-edited file may hold per field (inclusive bounds; None = open).
+RANGES: dict[str, Range] = {
+    "temperature": (0.0, 10.0),
+    "top_p": (0.0, 1.0),
+    "top_k": (0, 1_000_000),
+    "repeat_penalty": (0.0, 10.0),
+    "max_tokens": (1, 1 << 24),
+    "seed": (-1, 2**64),
+    "n_ctx": (1, 1 << 24),
+    "n_threads": (1, 4096),
+    "n_gpu_layers": (-1, 1_000_000),
+    "n_batch": (1, 1 << 24),
+    "kv_cache_limit_mb": (0, 1 << 30),
+    "memory_bandwidth_gbps": (1e-6, 1e9),
+}
+NESTED = {"generation": GenerationParams, "load": LoadOptions}
+
+
+def read_settings(path: Path | None = None) -> tuple[Settings, StateReport]:
+    """Settings field by field: bad fields get their defaults, the rest are kept.
+
+    Anything reset is named in the report, and the original file is kept as a dated backup.
+    """
+    path = path or paths.settings_path()
+    raw, unreadable = read_json(path)
+    if missing(raw):
+        report = StateReport(path, unreadable=unreadable)
+        if unreadable is not None:
+            log.warning("settings file %s unreadable (%s); using defaults", path, unreadable)
+            report = StateReport(path, unreadable=unreadable, backup=backup(path))
+        return Settings(), report
+    good, bad = check_fields(Settings, raw, RANGES, nested=NESTED)
+    if not bad:
+        return Settings(**good), StateReport(path)
+    log.warning("settings file %s: reset invalid fields %s", path, ", ".join(bad))
+    return Settings(**good), StateReport(path, tuple(bad), backup=backup(path))
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    """Read settings; a missing or broken file gives defaults (and is logged), never a crash."""
-    path = path or paths.settings_path()
-    try:
-        raw = json.loads(path.read_text("utf-8"))
-        generation = _from_dict(GenerationParams, raw.pop("generation", {}))
-        load = _from_dict(LoadOptions, raw.pop("load", {}))
-        raw["model_folders"] = tuple(raw.get("model_folders", ()))
-        base: Settings = _from_dict(Settings, raw)
-        return replace(base, generation=generation, load=load)
-    except FileNotFoundError:
-        return Settings()
-    except (OSError, ValueError, TypeError) as error:
-        log.warning("settings file %s unreadable (%s); using defaults", path, error)
-        return Settings()
+    """Read settings; a missing or broken file or field gives defaults, never a crash."""
+    return read_settings(path)[0]
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:

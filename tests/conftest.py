@@ -4,7 +4,7 @@ and Hugging Face Hub stays offline unless a download test points it at a local s
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,3 +52,111 @@ def manager() -> Iterator[Any]:
     created = DownloadManager()
     yield created
     created.shutdown()
+
+
+# -- Hearth's own files: real damage, a real full disk, a real read-only folder -------------
+
+
+class SmallDisk:
+    """A tmpfs of a few MB mounted at `path`: writes there really fail with ENOSPC when full."""
+
+    def __init__(self, path: Path, size_kb: int) -> None:
+        import subprocess
+
+        self.path = path
+        path.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(path)],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.strip()}")
+        self._filler = path / ".filler"
+
+    def fill(self) -> int:
+        """Take every free byte; return how many were taken."""
+        taken = 0
+        with open(self._filler, "ab", buffering=0) as handle:
+            chunk = b"\0" * 4096
+            try:
+                while True:
+                    taken += handle.write(chunk)
+            except OSError:
+                pass
+        return taken
+
+    def free(self) -> None:
+        self._filler.unlink(missing_ok=True)
+
+    def unmount(self) -> None:
+        import subprocess
+
+        subprocess.run(["umount", "-l", str(self.path)], check=False)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Callable[..., SmallDisk]]:
+    """small_disk(path, size_kb=2048) mounts a real small tmpfs (unmounted afterwards)."""
+    mounted: list[SmallDisk] = []
+
+    def mount(path: Path | None = None, size_kb: int = 2048) -> SmallDisk:
+        disk = SmallDisk(path or tmp_path / "small-disk", size_kb)
+        mounted.append(disk)
+        return disk
+
+    yield mount
+    for disk in reversed(mounted):
+        disk.unmount()
+
+
+@pytest.fixture
+def read_only_folder() -> Iterator[Callable[[Path], Path]]:
+    """read_only_folder(path) bind-mounts `path` read-only onto itself (root cannot write it)."""
+    import subprocess
+
+    mounted: list[Path] = []
+
+    def make(path: Path) -> Path:
+        path.mkdir(parents=True, exist_ok=True)
+        for options in (["--bind", str(path), str(path)], ["-o", "remount,ro,bind", str(path)]):
+            done = subprocess.run(["mount", *options], capture_output=True, text=True)
+            if done.returncode != 0:
+                pytest.skip(f"cannot make a read-only bind mount: {done.stderr.strip()}")
+        mounted.append(path)
+        return path
+
+    yield make
+    for path in reversed(mounted):
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def write_chats(path: Path, conversations: int, messages_each: int) -> dict[str, list[str]]:
+    """A real conversation database; returns {conversation id: message texts} as written."""
+    from app.store import ChatStore
+
+    written: dict[str, list[str]] = {}
+    with ChatStore(path) as store:
+        for n in range(conversations):
+            record = store.create_conversation(f"chat {n}")
+            texts = [f"chat {n} message {m}: " + "words " * 60 for m in range(messages_each)]
+            for m, text in enumerate(texts):
+                store.add_message(record.id, "user" if m % 2 == 0 else "assistant", text)
+            written[record.id] = texts
+    return written
+
+
+def damage_pages(path: Path, pages: Iterable[int], page_size: int = 4096) -> None:
+    """Overwrite whole pages of an SQLite file with garbage (page 0 holds the header)."""
+    with open(path, "r+b") as handle:
+        for page in pages:
+            handle.seek(page * page_size)
+            handle.write(bytes([0xA5]) * page_size)
+
+
+@pytest.fixture
+def chat_files() -> Any:
+    """Helpers for real damaged databases: .write_chats(path, n, m), .damage_pages(path, pages)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(write_chats=write_chats, damage_pages=damage_pages)

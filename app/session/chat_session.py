@@ -8,8 +8,10 @@ started in (TurnRecorder does the writing). Whoever drives it (the window, a tes
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from app.engine.runner import TurnStream
 from app.session.turns import TurnRecorder
@@ -20,7 +22,16 @@ from app.session.values import (
     engine_messages,
 )
 from app.settings import Settings
-from app.store import DEFAULT_TITLE, ChatStore, ConversationRecord, StoredMessage, derive_title
+from app.store import (
+    DEFAULT_TITLE,
+    ChatStore,
+    ConversationRecord,
+    StoredMessage,
+    StoreError,
+    derive_title,
+)
+
+log = logging.getLogger(__name__)
 
 
 class ChatSession:
@@ -40,9 +51,15 @@ class ChatSession:
         self._conversation: ConversationRecord | None = None
         self._turns: list[TurnRecorder] = []
         self._foreground: TurnRecorder | None = None
+        self._unsaved: list[TurnRecorder] = []  # ended, but the disk refused the final text
         self.model_path: str | None = None  # the loaded model, remembered per conversation
 
     # -- conversations ------------------------------------------------------------------
+    @property
+    def store_folder(self) -> Path:
+        """Where the conversations are written (for messages about a full disk)."""
+        return self._store.path.parent
+
     @property
     def conversation(self) -> ConversationRecord | None:
         return self._conversation
@@ -91,12 +108,22 @@ class ChatSession:
 
     # -- turns ---------------------------------------------------------------------------
     def send(self, text: str) -> TurnStream:
-        """Store the user's message and start the reply."""
+        """Store the user's message and start the reply.
+
+        A message that cannot be stored is not sent: StoreWriteError, nothing changed.
+        """
         record = self._require_idle()
+        if any(t.conversation_id == record.id for t in self._unsaved):
+            raise RuntimeError(
+                "The last reply is not saved yet (Hearth keeps retrying); send again once it is."
+            )
         first = not any(m.role == "user" for m in self._store.messages(record.id))
         self._store.add_message(record.id, "user", text)
         if first and record.title == DEFAULT_TITLE:
-            self._store.rename(record.id, derive_title(text))
+            try:
+                self._store.rename(record.id, derive_title(text))
+            except StoreError as error:  # a title is cosmetic: the message is stored
+                log.warning("could not set the title of %s: %s", record.id, error)
         return self._start_turn()
 
     def regenerate(self) -> TurnStream:
@@ -151,8 +178,27 @@ class ChatSession:
         self.pump()
         for turn in self._turns:
             turn.save_partial()
+        for turn in [*self._turns, *self._unsaved]:
+            if turn.unsaved and turn.retry() is None:
+                log.error("reply in %s lost at exit: %s", turn.conversation_id, turn.save_error)
         self._turns.clear()
+        self._unsaved.clear()
         self._foreground = None
+
+    @property
+    def unsaved_replies(self) -> list[str]:
+        """Text of replies the disk refused so far (kept in memory, retried)."""
+        turns = [t for t in self._turns if t.save_error is not None] + self._unsaved
+        return [t.unsaved_text for t in turns]
+
+    def retry_saves(self) -> list[SessionEvent]:
+        """Try again to store replies the disk refused; SaveRecovered for each that worked."""
+        out: list[SessionEvent] = []
+        for turn in list(self._unsaved):
+            out += turn.retry_events()
+            if not turn.unsaved:
+                self._unsaved.remove(turn)
+        return out
 
     def pump(self) -> list[SessionEvent]:
         """Handle every waiting event; return those the open conversation's view needs."""
@@ -162,6 +208,8 @@ class ChatSession:
             out.extend(turn.pump(foreground))
             if turn.done:
                 self._turns.remove(turn)
+                if turn.unsaved:
+                    self._unsaved.append(turn)
                 if foreground:
                     self._foreground = None
         return out

@@ -1,17 +1,31 @@
-"""TurnRecorder: writes one turn's events into the conversation it started in."""
+"""TurnRecorder: writes one turn's events into the conversation it started in.
+
+When the store refuses a write (a full disk...), the reply keeps streaming and stays shown;
+the recorder says so once (SaveFailed), tries again with the next text, and after the turn
+ends keeps the final text until `retry()` stores it.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
 from app.chat.events import PromptEvaluated, TokensReceived, TurnEvent, TurnFinished
 from app.engine.runner import TurnStream
-from app.session.values import NoticeAdded, ReplySaved, SessionEvent, dropped_turns_notice
-from app.store import ChatStore, ReplyAutosaver, StoredMessage
+from app.session.values import (
+    NoticeAdded,
+    ReplySaved,
+    SaveFailed,
+    SaveRecovered,
+    SessionEvent,
+    dropped_turns_notice,
+)
+from app.store import ChatStore, ReplyAutosaver, StoredMessage, StoreError
 
 PARTIAL_SAVE_INTERVAL_S = 1.0
+log = logging.getLogger(__name__)
 
 
 class TurnRecorder:
@@ -34,6 +48,9 @@ class TurnRecorder:
         self._saver = ReplyAutosaver(
             store, conversation_id, interval=PARTIAL_SAVE_INTERVAL_S, clock=clock
         )
+        self.save_error: str | None = None  # why the last write failed (None: all saved)
+        self._pending: tuple[str, bool, dict[str, Any] | None] | None = None
+        self._announced = False  # a SaveFailed went out and no SaveRecovered since
 
     def pump(self, foreground: bool) -> list[SessionEvent]:
         """Handle everything waiting; return the events a view of this conversation needs."""
@@ -47,6 +64,15 @@ class TurnRecorder:
         """Text has arrived: the reply is past its prompt and stops within one token."""
         return bool(self._parts)
 
+    @property
+    def unsaved(self) -> bool:
+        """The turn ended but its final text is not stored yet."""
+        return self._pending is not None
+
+    @property
+    def unsaved_text(self) -> str:
+        return self._pending[0] if self._pending else "".join(self._parts)
+
     def save_partial(self) -> None:
         """The turn did not finish in time: keep what it wrote, marked incomplete."""
         if self.done:
@@ -54,37 +80,100 @@ class TurnRecorder:
         self.done = True
         text = "".join(self._parts)
         if text:
-            self._saver.finish(text, complete=False)
+            self._pending = (text, False, None)
+            self.retry()
+
+    def retry_events(self) -> list[SessionEvent]:
+        """retry(), as the events a view needs (SaveRecovered once it worked)."""
+        return self._recovered() if self.retry() is not None else []
+
+    def retry(self) -> StoredMessage | None:
+        """Try to store the final text again; the stored message once it worked."""
+        if self._pending is None:
+            return None
+        text, complete, stats = self._pending
+        try:
+            message = self._saver.finish(text, complete=complete, stats=stats)
+        except StoreError as error:
+            self.save_error = str(error)
+            return None
+        self._pending, self.save_error = None, None
+        return message
+
+    def _failed(self, error: str, streaming: bool) -> list[SessionEvent]:
+        self.save_error = error
+        if self._announced:
+            return []
+        self._announced = True
+        log.warning("could not save the reply in %s: %s", self.conversation_id, error)
+        return [SaveFailed(self.conversation_id, error, streaming)]
+
+    def _recovered(self) -> list[SessionEvent]:
+        self.save_error = None
+        if not self._announced:
+            return []
+        self._announced = False
+        return [SaveRecovered(self.conversation_id)]
 
     def _handle(self, event: TurnEvent, foreground: bool) -> list[SessionEvent]:
         if self.done:
             return []
         if isinstance(event, TokensReceived):
             self._parts.append(event.text)
-            self._saver.update("".join(self._parts))
-            return [event] if foreground else []
-        if isinstance(event, PromptEvaluated):
             out: list[SessionEvent] = [event] if foreground else []
+            try:
+                wrote = self._saver.update("".join(self._parts))
+            except StoreError as error:
+                return out + self._failed(str(error), streaming=True)
+            return out + (self._recovered() if wrote else [])
+        if isinstance(event, PromptEvaluated):
+            out = [event] if foreground else []
             if event.dropped_turns > self._dropped_before:  # one notice per new drop
-                text = dropped_turns_notice(event.dropped_turns)
-                notice = self._store.add_message(self.conversation_id, "notice", text)
-                out += [NoticeAdded(notice)] if foreground else []
+                notice = self._notice(dropped_turns_notice(event.dropped_turns))
+                out += [NoticeAdded(notice)] if foreground and notice else []
             return out
-        return [self._finish(event, foreground)]
+        return self._finish(event, foreground)
 
-    def _finish(self, finished: TurnFinished, foreground: bool) -> ReplySaved:
+    def _notice(self, text: str) -> StoredMessage | None:
+        try:
+            return self._store.add_message(self.conversation_id, "notice", text)
+        except StoreError as error:
+            log.warning("could not store a notice (%s): %s", error, text)
+            return None
+
+    def _finish(self, finished: TurnFinished, foreground: bool) -> list[SessionEvent]:
         self.done = True
         stats: dict[str, Any] = finished.stats.as_json()
         if finished.error:
             stats["error"] = finished.error
         complete = finished.reason in ("stop", "length")
         message: StoredMessage | None = None
+        out: list[SessionEvent] = []
         if finished.text:
-            message = self._saver.finish(finished.text, complete=complete, stats=stats)
+            self._pending = (finished.text, complete, stats)
+            message = self.retry()
+            if message is None:
+                message = self._unsaved_message(finished.text, complete, stats)
+                out += self._failed(self.save_error or "not saved", streaming=False)
+            else:
+                out += self._recovered()
         elif self._saver.message_id is not None:
-            self._store.delete_message(self._saver.message_id)
+            try:
+                self._store.delete_message(self._saver.message_id)
+            except StoreError as error:
+                log.warning("could not delete an empty reply: %s", error)
         notice = None
         if finished.error:
-            text = f"The reply stopped with an error: {finished.error}"
-            notice = self._store.add_message(self.conversation_id, "notice", text)
-        return ReplySaved(self.conversation_id, finished, message, notice, foreground)
+            notice = self._notice(f"The reply stopped with an error: {finished.error}")
+        saved = ReplySaved(
+            self.conversation_id, finished, message, notice, foreground, not self.unsaved
+        )
+        return [*out, saved]
+
+    def _unsaved_message(
+        self, text: str, complete: bool, stats: dict[str, Any] | None
+    ) -> StoredMessage:
+        """What the view shows for a reply the disk refused (id -1: not stored yet)."""
+        return StoredMessage(
+            -1, self.conversation_id, "assistant", text, time.time(), complete, stats
+        )

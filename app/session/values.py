@@ -37,9 +37,28 @@ class ReplySaved:
     message: StoredMessage | None
     error_notice: StoredMessage | None
     foreground: bool  # False: the turn outlived a switch to another conversation
+    saved: bool = True  # False: the disk refused it; the session keeps it and retries
 
 
-SessionEvent = PromptEvaluated | TokensReceived | NoticeAdded | ReplySaved
+@dataclass(frozen=True, slots=True)
+class SaveFailed:
+    """A reply (or its end) could not be stored; the session keeps it and tries again."""
+
+    conversation_id: str
+    advice: str  # what failed and what to do, in plain words
+    streaming: bool  # the reply is still arriving (and still shown)
+
+
+@dataclass(frozen=True, slots=True)
+class SaveRecovered:
+    """Every reply that could not be stored earlier is stored now."""
+
+    conversation_id: str
+
+
+SessionEvent = (
+    PromptEvaluated | TokensReceived | NoticeAdded | ReplySaved | SaveFailed | SaveRecovered
+)
 
 
 @dataclass(frozen=True, slots=True)

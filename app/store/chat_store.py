@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from app import paths
-from app.store.connection import fold, open_connection
-from app.store.errors import NotFoundError, StoreError
+from app import disk, paths
+from app.store.connection import MEMORY, fold, open_connection
+from app.store.errors import NotFoundError, StoreError, StoreWriteError
 from app.store.records import DEFAULT_TITLE, ROLES, ConversationRecord, StoredMessage
 from app.store.rows import (
     CONVERSATION_COLUMNS,
@@ -36,10 +36,16 @@ def _clean_title(title: str) -> str:
 
 
 class ChatStore:
+    """``ChatStore(MEMORY)`` keeps everything in memory (a folder that cannot be written)."""
+
     def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
         self.path = path
         self._clock = clock
         self._db: sqlite3.Connection | None = open_connection(path)
+
+    @property
+    def in_memory(self) -> bool:
+        return self.path == MEMORY
 
     @classmethod
     def open_default(cls) -> ChatStore:
@@ -58,6 +64,8 @@ class ChatStore:
         db, self._db = self._db, None
         try:
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass  # a full disk: the WAL keeps the data and is folded in at the next open
         finally:
             db.close()
 
@@ -68,15 +76,30 @@ class ChatStore:
         return self._db
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        db = self._conn
-        db.execute("BEGIN IMMEDIATE")
+    def _writing(self) -> Iterator[None]:
+        """Turn a failed write (full disk, read-only file...) into a StoreWriteError."""
         try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
+            yield
+        except sqlite3.IntegrityError:
             raise
-        db.execute("COMMIT")
+        except (sqlite3.OperationalError, sqlite3.DatabaseError, OSError) as error:
+            size = self.path.stat().st_size if not self.in_memory and self.path.exists() else 0
+            raise StoreWriteError(
+                disk.describe(error, self.path.parent, file_bytes=size)
+            ) from error
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._writing():
+            db = self._conn
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
 
     # conversations -------------------------------------------------------------------------
 
@@ -90,10 +113,11 @@ class ChatStore:
         record = ConversationRecord(
             uuid.uuid4().hex, _clean_title(title), now, now, model_path, dict(settings or {})
         )
-        self._conn.execute(
-            f"INSERT INTO conversations ({CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-            (record.id, record.title, now, now, model_path, to_json(record.settings)),
-        )
+        with self._writing():
+            self._conn.execute(
+                f"INSERT INTO conversations ({CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                (record.id, record.title, now, now, model_path, to_json(record.settings)),
+            )
         return record
 
     def conversation(
@@ -123,9 +147,10 @@ class ChatStore:
         return [conversation_from_row(row) for row in rows]
 
     def _update_conversation(self, conversation_id: str, column: str, value: object) -> None:
-        cursor = self._conn.execute(
-            f"UPDATE conversations SET {column} = ? WHERE id = ?", (value, conversation_id)
-        )
+        with self._writing():
+            cursor = self._conn.execute(
+                f"UPDATE conversations SET {column} = ? WHERE id = ?", (value, conversation_id)
+            )
         if cursor.rowcount == 0:
             raise NotFoundError(f"no conversation {conversation_id!r}")
 
@@ -156,9 +181,10 @@ class ChatStore:
         """Really delete trashed conversations (and their messages); return how many."""
         cutoff = "" if deleted_before is None else " AND deleted_at < ?"
         parameters = () if deleted_before is None else (deleted_before,)
-        cursor = self._conn.execute(
-            "DELETE FROM conversations WHERE deleted_at IS NOT NULL" + cutoff, parameters
-        )
+        with self._writing():
+            cursor = self._conn.execute(
+                "DELETE FROM conversations WHERE deleted_at IS NOT NULL" + cutoff, parameters
+            )
         return cursor.rowcount
 
     # messages ------------------------------------------------------------------------------

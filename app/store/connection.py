@@ -13,6 +13,8 @@ from app.store.errors import UnreadableDatabaseError
 from app.store.schema import SCHEMA_VERSION, migrate, refuse_newer
 
 log = logging.getLogger(__name__)
+MEMORY = Path(":memory:")
+BUSY_TIMEOUT_MS = 5000  # `hearth --cli` or a second reader may hold the lock briefly
 
 
 def fold(text: str) -> str:
@@ -32,8 +34,9 @@ def _create_private(path: Path) -> None:
 
 
 def _configure(connection: sqlite3.Connection, path: Path) -> None:
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
     mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-    if str(mode).lower() != "wal":
+    if str(mode).lower() != "wal" and path != MEMORY:
         log.warning("%s: WAL journal not available (got %s); writes will be slower", path, mode)
     connection.execute("PRAGMA synchronous = NORMAL")
     connection.execute("PRAGMA foreign_keys = ON")
@@ -41,7 +44,8 @@ def _configure(connection: sqlite3.Connection, path: Path) -> None:
 
 def open_connection(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) and upgrade the database; refuse files from a newer Hearth."""
-    _create_private(path)
+    if path != MEMORY:
+        _create_private(path)
     try:
         connection = sqlite3.connect(path, isolation_level=None)
     except sqlite3.Error as error:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.disk import WriteProblem
+
 
 class StoreError(Exception):
     """Base class for conversation-store failures."""
@@ -30,6 +32,17 @@ class UnreadableDatabaseError(StoreError):
         super().__init__(f"Cannot open the conversation database {path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class StoreWriteError(StoreError):
+    """A write did not reach the disk (full disk, read-only folder, damaged file...).
+
+    Nothing was changed: the caller keeps what it tried to write and may try again.
+    """
+
+    def __init__(self, problem: WriteProblem) -> None:
+        super().__init__(f"Could not save: {problem.advice()}")
+        self.problem = problem
 
 
 class NotFoundError(StoreError, KeyError):

@@ -7,7 +7,15 @@ real result from the same run (or "not run" when that file was not part of it).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +29,9 @@ REFERENCED: dict[str, str] = {
     "tests/core/test_store_crash.py::test_hard_exit_without_close": (
         "hard exit without close: nothing saved is lost"
     ),
+    "tests/core/test_store_recovery.py::": "damaged database at store level: kept, rows salvaged",
+    "tests/core/test_store_disk_full.py::": "full disk at session level: not sent, kept, retried",
+    "tests/core/test_state_files.py::": "hand-edited settings and drafts: field by field",
 }
 
 _ORDER = {"failed": 0, "error": 1, "passed": 2, "skipped": 3, "xfailed": 4, "xpassed": 5}
@@ -82,3 +93,77 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         for name in sorted(counts, key=_ORDER.__getitem__)
     )
     terminalreporter.write_line(f"fault suite: {len(rows)} cases: {summary}")
+
+
+# -- running the real app in a subprocess ----------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+class Driver:
+    """`python -m tests.faults.startup_driver` (or any `-m` module) with its JSON events."""
+
+    def __init__(self, home: Path, module: str, *args: str) -> None:
+        env = {**os.environ, "HEARTH_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+        env["PYTHONPATH"] = str(ROOT)
+        self.stderr_path = home.parent / f"stderr-{module}-{time.monotonic_ns()}.txt"
+        self._stderr = self.stderr_path.open("wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", module, *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            text=True,
+        )
+        self.seen: list[dict[str, Any]] = []
+        self._events: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            if line.startswith("{"):
+                self._events.put(json.loads(line))
+        self._events.put(None)
+
+    def until(self, name: str, timeout: float = 180.0) -> dict[str, Any]:
+        """The next event called `name` (fails on exit first or after `timeout` s)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            event = self._events.get(timeout=max(0.1, deadline - time.monotonic()))
+            if event is None:
+                raise AssertionError(f"exited before {name!r}; saw {self.seen}; {self.stderr()}")
+            self.seen.append(event)
+            if event["ev"] == name:
+                return event
+
+    def wait(self, timeout: float = 60.0) -> int:
+        code = self.proc.wait(timeout=timeout)
+        self._reader.join(timeout=timeout)
+        assert self.proc.stdout is not None
+        self.proc.stdout.close()
+        self._stderr.close()
+        return code
+
+    def stderr(self) -> str:
+        return self.stderr_path.read_text("utf-8", "replace")[-3000:]
+
+
+@pytest.fixture
+def start_driver() -> Iterator[Callable[..., Driver]]:
+    """start_driver(home, module, *args) -> Driver; killed at the end if still running."""
+    started: list[Driver] = []
+
+    def start(home: Path, module: str, *args: str) -> Driver:
+        driver = Driver(home, module, *args)
+        started.append(driver)
+        return driver
+
+    yield start
+    for driver in started:
+        if driver.proc.poll() is None:
+            driver.proc.kill()
+        if not driver._stderr.closed:
+            driver.wait()

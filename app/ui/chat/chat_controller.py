@@ -10,11 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.chat.events import PromptEvaluated, TokensReceived, TurnFinished
+from app.drafts import DraftBook
 from app.engine.runner import TurnStream
-from app.session import ChatSession, NoticeAdded, ReplySaved, SessionEvent
+from app.session import (
+    ChatSession,
+    NoticeAdded,
+    ReplySaved,
+    SaveFailed,
+    SaveRecovered,
+    SessionEvent,
+)
+from app.store import StoreError, StoreWriteError
 from app.ui.chat.composer import Composer
 from app.ui.chat.transcript_view import TranscriptView
 from app.ui.common.engine_bridge import EngineBridge
@@ -35,6 +44,10 @@ class ChatController(QObject):
     reply_finished = Signal(object)  # ReplySaved of the open conversation
     conversations_changed = Signal()  # a title or the order of the list may have changed
     status = Signal(str)  # a short message for the status bar
+    save_problem = Signal(str, str)  # what failed and what to do; the folder concerned
+    save_recovered = Signal()  # everything the disk refused earlier is stored now
+
+    RETRY_MS = 2000  # how often a reply the disk refused is written again
 
     def __init__(
         self,
@@ -52,6 +65,11 @@ class ChatController(QObject):
         self._composer = composer
         self._stats = stats
         self.batches = 0  # drained batches of events (tests read it)
+        self.drafts = DraftBook()
+        self._problem_shown = False
+        self._retry = QTimer(self)
+        self._retry.setInterval(self.RETRY_MS)
+        self._retry.timeout.connect(self._on_retry_timeout)
         bridge.events_ready.connect(self._on_bridge_events_ready)
         composer.send_requested.connect(self._on_composer_send_requested)
         composer.stop_requested.connect(self.stop)
@@ -63,20 +81,24 @@ class ChatController(QObject):
         """Show a conversation; a reply running in another one is stopped and saved there."""
         if conversation_id == self.session.conversation_id:
             return
+        previous = self.keep_draft()
         messages = self.session.open(conversation_id)
         self._composer.cancel_edit()
         self._composer.set_generating(False)
         self._transcript.show_messages(messages)
+        self._show_draft(conversation_id, previous)
         self.conversation_opened.emit(self.session.conversation)
 
     def new_conversation(self) -> None:
         if self.session.conversation_id and not self.session.messages():
             self._composer.edit.setFocus()  # the open chat is still empty: reuse it
             return
+        previous = self.keep_draft()
         self.session.new_conversation()
         self._composer.cancel_edit()
         self._composer.set_generating(False)
         self._transcript.show_messages([])
+        self._show_draft(self.session.conversation_id, previous)
         self._composer.edit.setFocus()
         self.conversation_opened.emit(self.session.conversation)
         self.conversations_changed.emit()
@@ -86,21 +108,47 @@ class ChatController(QObject):
         if not self.session.busy:
             self._transcript.show_messages(self.session.messages())
 
+    # -- drafts --------------------------------------------------------------------------
+    def keep_draft(self) -> str | None:
+        """Remember the unsent text of the open conversation (on disk when possible);
+        return that conversation's id."""
+        cid = self.session.conversation_id
+        if self._composer.editing_message_id is None and cid:
+            self.drafts.put(cid, self._composer.edit.toPlainText())
+            self.drafts.save()
+        return cid
+
+    def _show_draft(self, conversation_id: str | None, previous: str | None) -> None:
+        """The opened conversation's draft; text typed before any conversation stays."""
+        draft = self.drafts.get(conversation_id)
+        if previous is not None or draft:
+            self._composer.edit.setPlainText(draft)
+
+    def unsaved_text(self) -> list[str]:
+        """What closing now would lose: replies the disk refused, a draft it refused."""
+        self._on_retry_timeout()
+        lost = list(self.session.unsaved_replies)
+        typed = self._composer.edit.toPlainText()
+        self.keep_draft()
+        if typed.strip() and self.drafts.save() is not None:
+            lost.append(typed)
+        return lost
+
     # -- turns ---------------------------------------------------------------------------
-    def send(self, text: str) -> None:
+    def send(self, text: str) -> bool:
         def begin() -> TurnStream:
             stream = self.session.send(text)
             self._transcript.add_message(self.session.messages()[-1])
             return stream
 
-        self._start(begin)
+        return self._start(begin)
 
     def regenerate(self) -> None:
         if self._start(self.session.regenerate, rebuild=True):
             self.status.emit("Writing a new reply…")
 
-    def edit_and_resend(self, message_id: int, text: str) -> None:
-        self._start(lambda: self.session.edit_and_resend(message_id, text), rebuild=True)
+    def edit_and_resend(self, message_id: int, text: str) -> bool:
+        return self._start(lambda: self.session.edit_and_resend(message_id, text), rebuild=True)
 
     def delete_message(self, message_id: int) -> None:
         if self.session.busy:
@@ -118,9 +166,19 @@ class ChatController(QObject):
     def _start(self, begin: Callable[[], TurnStream], rebuild: bool = False) -> bool:
         try:
             stream = begin()
-        except (RuntimeError, ValueError, KeyError) as error:
+        except StoreWriteError as error:
+            self._problem_shown = True
+            self.save_problem.emit(
+                f"Your message was not sent: {error.problem.advice()} It is still in the box.",
+                str(error.problem.folder),
+            )
+            return False
+        except (RuntimeError, ValueError, KeyError, StoreError) as error:
             self.status.emit(str(error))
             return False
+        if self._problem_shown and not self.session.unsaved_replies:
+            self._problem_shown = False
+            self.save_recovered.emit()
         if rebuild:
             self._transcript.show_messages(self.session.messages())
         self._bridge.watch(stream)
@@ -152,6 +210,36 @@ class ChatController(QObject):
             self._transcript.add_message(event.message)
         elif isinstance(event, ReplySaved):
             self._finish(event)
+        elif isinstance(event, SaveFailed):
+            self._on_save_failed(event)
+        elif isinstance(event, SaveRecovered):
+            self._on_save_recovered(event)
+
+    def _on_save_failed(self, failed: SaveFailed) -> None:
+        self._problem_shown = True
+        self._retry.start()
+        going = "keeps streaming and " if failed.streaming else ""
+        self.save_problem.emit(
+            f"The reply could not be saved: {failed.advice} The reply {going}stays on screen; "
+            "Hearth keeps it and retries saving every few seconds.",
+            str(self.session.store_folder),
+        )
+
+    def _on_save_recovered(self, recovered: SaveRecovered) -> None:
+        if self.session.unsaved_replies:
+            return
+        self._retry.stop()
+        self._problem_shown = False
+        self.save_recovered.emit()
+        self.status.emit("Saved: the reply is stored now.")
+        if recovered.conversation_id == self.session.conversation_id:
+            self.reload()
+
+    def _on_retry_timeout(self) -> None:
+        for event in self.session.retry_saves():
+            self._show(event)
+        if not self.session.unsaved_replies:
+            self._retry.stop()
 
     def _finish(self, saved: ReplySaved) -> None:
         if not saved.foreground:
@@ -173,11 +261,15 @@ class ChatController(QObject):
 
     # -- gestures ------------------------------------------------------------------------
     def _on_composer_send_requested(self, text: str) -> None:
+        self._on_retry_timeout()  # a reply waiting to be saved goes first
         editing = self._composer.editing_message_id
-        if editing is not None:
-            self.edit_and_resend(editing, text)
-        else:
-            self.send(text)
+        cid = self.session.conversation_id
+        started = self.edit_and_resend(editing, text) if editing is not None else self.send(text)
+        if not started:  # nothing was sent: the text goes back in the box
+            if not self._composer.edit.toPlainText():
+                self._composer.edit.setPlainText(text)
+        elif cid is not None:
+            self.drafts.put(cid, "")
 
     def _on_transcript_action_requested(self, action: str, message_id: int) -> None:
         if action == "edit":

@@ -3,6 +3,11 @@
 llama.cpp is imported on the engine's worker thread when the first model loads, so the
 window shows before the heavy library is in memory. Closing the window stops a running
 reply, saves it, lets the engine save its KV state, and returns.
+
+Start-up never ends in a dead end: a second `hearth` hands over to the running window;
+damaged or hand-edited files are repaired (see `startup.py`) and the window says what
+happened; a folder that cannot be written gives a window whose chats live in memory.
+Every uncaught exception is logged (hearth.log) and shown in the window.
 """
 
 from __future__ import annotations
@@ -12,20 +17,24 @@ import logging
 import os
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from app import paths
 from app.default_model import default_model_path
 from app.engine.protocol import ChatEngine
 from app.engine.runner import EngineRunner
-from app.settings import Settings, load_settings
-from app.store import ChatStore, StoreError
+from app.logs import setup_logging
+from app.settings import Settings
 from app.ui.common.icons import app_icon
 from app.ui.common.theme import apply_system_theme
+from app.ui.shell.error_reporting import install_error_reporting
 from app.ui.shell.main_window import MainWindow
+from app.ui.shell.single_instance import InstanceGuard
+from app.ui.shell.startup import AskFresh, ask_fresh_database, open_startup_files
 from app.ui.shell.welcome_dialog import offer_welcome
 
 log = logging.getLogger(__name__)
@@ -62,13 +71,7 @@ def settings_for_run(settings: Settings, args: argparse.Namespace | None) -> Set
     return changed
 
 
-def run_gui(args: argparse.Namespace | None = None, *, exit_if_engine_stuck: bool = False) -> int:
-    """Show the window; return the exit code when it closes.
-
-    With `exit_if_engine_stuck` (the app's entry point), a model still evaluating a prompt
-    at exit (llama.cpp cannot abort that) ends the process at once, after everything is
-    saved, instead of finalizing the interpreter under a thread that is inside llama.cpp.
-    """
+def _application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Hearth")
@@ -76,16 +79,63 @@ def run_gui(args: argparse.Namespace | None = None, *, exit_if_engine_stuck: boo
     app.setDesktopFileName("hearth")
     app.setWindowIcon(app_icon())
     apply_system_theme(app)
-    settings = settings_for_run(load_settings(), args)
+    return app
+
+
+def _requested_model(args: argparse.Namespace | None) -> str:
+    model = getattr(args, "model", None) if args is not None else None
+    return str(Path(model).resolve()) if model else ""
+
+
+def run_gui(
+    args: argparse.Namespace | None = None,
+    *,
+    exit_if_engine_stuck: bool = False,
+    use_fresh_database: AskFresh = ask_fresh_database,
+) -> int:
+    """Show the window; return the exit code when it closes.
+
+    With `exit_if_engine_stuck` (the app's entry point), a model still evaluating a prompt
+    at exit (llama.cpp cannot abort that) ends the process at once, after everything is
+    saved, instead of finalizing the interpreter under a thread that is inside llama.cpp.
+    """
+    app = _application()
+    setup_logging()
+    guard = InstanceGuard(paths.data_dir())
+    if not guard.claim():
+        handed = guard.hand_over(_requested_model(args) or None)
+        log.info("Hearth already runs; %s", "handed over" if handed else "it did not answer")
+        if not handed:
+            print("Hearth is already running (it did not answer).", file=sys.stderr)
+        return 0 if handed else 1
     try:
-        store = ChatStore(paths.database_path())
-    except StoreError as error:
-        QMessageBox.critical(None, "Hearth cannot open its conversations", str(error))
-        return 1
-    store.purge_deleted()  # what was deleted in an earlier run is gone for good now
+        return _run_window(app, args, exit_if_engine_stuck, use_fresh_database, guard)
+    finally:
+        guard.release()
+
+
+def _run_window(
+    app: QApplication,
+    args: argparse.Namespace | None,
+    exit_if_engine_stuck: bool,
+    ask_fresh: AskFresh,
+    guard: InstanceGuard,
+) -> int:
+    files = open_startup_files(ask_fresh)
+    if files is None:
+        return 1  # the database belongs to a newer Hearth and the person chose to quit
+    settings = settings_for_run(files.settings, args)
+    store = files.opened.store
+    if not store.in_memory:
+        store.purge_deleted()  # what was deleted in an earlier run is gone for good now
     runner = EngineRunner(lambda: make_engine(settings.kv_cache_limit_mb))
     default = default_model_path()
     window = MainWindow(runner, store, settings, default_model=str(default) if default else None)
+    hooks = install_error_reporting(window)
+    guard.activation_requested.connect(window.bring_to_front)
+    window.show_start_notes(files.notes())
+    if files.opened.not_saved_reason:
+        window.mark_not_saved(files.opened.not_saved_reason, paths.database_path().parent)
     window.models.probe_gpu(gpu_offload_available)
     window.show()
     QTimer.singleShot(0, window.start)
@@ -98,6 +148,7 @@ def run_gui(args: argparse.Namespace | None = None, *, exit_if_engine_stuck: boo
         window.close()  # no-op when already closed; saves and stops the engine otherwise
         engine_closed = runner.shutdown(timeout=1.0)
         store.close()
+        hooks.uninstall()
         if exit_if_engine_stuck and not engine_closed:
             _exit_now(code)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.chat.values import ModelInfo
 from app.engine.runner import EngineRunner
+from app.logs import log_path
 from app.session import ChatSession
 from app.settings import Settings, save_settings
 from app.store import ChatStore
@@ -32,6 +33,8 @@ from app.ui.chat.chat_controller import ChatController
 from app.ui.chat.composer import Composer
 from app.ui.chat.transcript_view import TranscriptView
 from app.ui.common.engine_bridge import EngineBridge
+from app.ui.common.error_report import ErrorReportPanel
+from app.ui.common.notice_banner import NoticeBanner
 from app.ui.common.theme import code_style_for, is_dark, theme_notifier, transcript_colors
 from app.ui.conversations.conversation_controller import ConversationController
 from app.ui.conversations.conversation_list import ConversationList
@@ -50,6 +53,8 @@ SHUTDOWN_WAIT_S = 0.8  # then for the engine to save its state
 
 
 class MainWindow(QMainWindow):
+    activated = Signal(str)  # a second `hearth` handed over (with a model path, or "")
+
     def __init__(
         self,
         runner: EngineRunner,
@@ -69,6 +74,7 @@ class MainWindow(QMainWindow):
         self.settings_controller = SettingsController(settings, persist_settings, self)
         self.default_model = default_model
         self._closed = False
+        self.not_saved_reason: str | None = None  # chats live in memory only
         self.bridge = EngineBridge(self)
         self._build_widgets()
         self.session = ChatSession(store, runner, settings)
@@ -101,6 +107,8 @@ class MainWindow(QMainWindow):
         self.conversation_list = ConversationList(self)
         self.transcript = TranscriptView(self)
         self.composer = Composer(self)
+        self.banner = NoticeBanner(self)
+        self.error_panel = ErrorReportPanel(str(log_path()), self)
         self.stats_panel = StatsPanel(self)
         self.inspector = InspectorPanel(self.runner, self)
         self.side_tabs = stats_tabs(self.stats_panel, self.inspector, self)
@@ -110,7 +118,9 @@ class MainWindow(QMainWindow):
         center.setObjectName("chat_area")
         column = QVBoxLayout(center)
         column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.banner)
         column.addWidget(self.transcript, 1)
+        column.addWidget(self.error_panel)
         column.addWidget(self.composer)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("main_splitter")
@@ -163,6 +173,9 @@ class MainWindow(QMainWindow):
         self.picker.add_folder_requested.connect(self._on_picker_add_folder_requested)
         self.picker.download_requested.connect(self.window_actions.open_downloads)
         self.chat.conversation_opened.connect(self.model_choice.conversation_opened)
+        self.chat.save_problem.connect(self._on_chat_save_problem)
+        self.chat.save_recovered.connect(self._on_chat_save_recovered)
+        self.settings_controller.save_failed.connect(self._on_settings_save_failed)
         for keys, slot in (
             ("Ctrl+Return", self.composer.submit),
             ("Ctrl+Enter", self.composer.submit),
@@ -200,6 +213,61 @@ class MainWindow(QMainWindow):
 
     def _on_settings_applied(self, _old: Settings, new: Settings) -> None:
         self.session.apply_settings(new)
+
+    def _on_settings_save_failed(self, text: str, folder: str) -> None:
+        self.banner.show_notice("settings", text, folder or None, "warning")
+
+    # -- what happened to Hearth's own files ---------------------------------------------
+    def show_start_notes(self, notes: list[tuple[str, Path | None]]) -> None:
+        """One sentence each (a recovered database, reset settings), with a folder link."""
+        for number, (sentence, folder) in enumerate(notes):
+            self.banner.show_notice(f"start-{number}", sentence, folder, "warning")
+
+    def mark_not_saved(self, sentence: str, folder: Path) -> None:
+        """Chats live in memory only: say so in the title and in the banner, for good."""
+        self.not_saved_reason = sentence
+        self.setWindowTitle("Hearth — not saved")
+        self.banner.show_notice("memory", sentence, folder, "error")
+
+    def _on_chat_save_problem(self, text: str, folder: str) -> None:
+        self.banner.show_notice("save", text, folder or None, "error")
+
+    def _on_chat_save_recovered(self) -> None:
+        self.banner.clear_notice("save")
+
+    def bring_to_front(self, model: str) -> None:
+        """A second `hearth` was started: show this window (and load its model, if any)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.activated.emit(model)
+        if model and (self.models.info is None or self.models.info.path != model):
+            self.load_model(model)
+
+    def confirm_discard(self, unsaved: list[str]) -> bool:
+        """Ask before closing would lose text; tests replace this."""
+        words = sum(len(text.split()) for text in unsaved)
+        why = self.not_saved_reason or "the disk refused them"
+        answer = QMessageBox.question(
+            self,
+            "Close without saving?",
+            f"{words} words of text could not be saved ({why}). Close anyway and lose them?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
+
+    def _unsaved(self) -> list[str]:
+        lost = self.chat.unsaved_text()
+        if self.store.in_memory:
+            lost += [
+                m.content
+                for c in self.store.list_conversations()
+                for m in self.store.messages(c.id)
+            ]
+        return lost
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -243,6 +311,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop a running reply, save it, let the engine save its state, then go."""
         if not self._closed:
+            unsaved = self._unsaved()
+            if unsaved and not self.confirm_discard(unsaved):
+                event.ignore()
+                return
             self._closed = True
             try:
                 save_window_state(self.window_state())

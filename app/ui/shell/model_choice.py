@@ -1,6 +1,6 @@
 """ModelChoice: which model is loaded, and when it changes.
 
-At start the last model (or the default one when it is missing); a conversation remembers
+At start the last model (or the default one when it is missing or fails); a conversation remembers
 its model, so opening it switches to that model when the file is still there; the loaded
 model is remembered in the settings, and new load options reload it.
 """
@@ -36,6 +36,7 @@ class ModelChoice(QObject):
         self._stop_reply = stop_reply
         self._default_model = default_model
         models.loaded.connect(self._on_models_loaded)
+        models.load_failed.connect(self._on_models_load_failed)
         settings.applied.connect(self._on_settings_applied)
 
     def start(self) -> None:
@@ -61,6 +62,13 @@ class ModelChoice(QObject):
         if Path(wanted).is_file():
             self.status.emit(f"Switching to {Path(wanted).name}, this conversation's model")
             self.load(wanted)
+
+    def _on_models_load_failed(self, path: str, _message: str) -> None:
+        """Start-up ends with a model loaded: when the last one fails, the default one."""
+        default = self._default_model
+        if self._models.info is None and default and path != default:
+            self.status.emit(f"{Path(path).name} could not be loaded; using the default model.")
+            self.load(default)
 
     def _on_models_loaded(self, info: ModelInfo) -> None:
         self._settings.remember_model(info.path)

@@ -8,16 +8,21 @@ an added folder, the measured memory bandwidth) and only saves.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from app import disk, paths
 from app.settings import Settings, save_settings
+
+log = logging.getLogger(__name__)
 
 
 class SettingsController(QObject):
     applied = Signal(object, object)  # old Settings, new Settings (a person's choice)
+    save_failed = Signal(str, str)  # what failed and what to do; the folder
 
     def __init__(
         self,
@@ -36,13 +41,26 @@ class SettingsController(QObject):
     def apply(self, settings: Settings) -> None:
         """The person changed the settings: save them, then tell who follows them."""
         old, self._settings = self._settings, settings
-        self._persist(settings)
+        self._save()
         self.applied.emit(old, settings)
 
     def remember(self, **changes: Any) -> None:
         """Save something the app learned (the last model, a folder, the bandwidth)."""
         self._settings = self._settings.with_changes(**changes)
-        self._persist(self._settings)
+        self._save()
+
+    def _save(self) -> None:
+        """Save; a refused write keeps the settings for this run and says so (no exception)."""
+        try:
+            self._persist(self._settings)
+        except OSError as error:
+            folder = paths.settings_path().parent
+            problem = disk.describe(error, folder)
+            log.warning("could not save settings: %s", error)
+            self.save_failed.emit(
+                f"Settings could not be saved; they apply until Hearth closes. {problem.advice()}",
+                str(folder),
+            )
 
     def remember_model(self, path: str) -> None:
         if path != self._settings.model_path:
