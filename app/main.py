@@ -31,6 +31,23 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--system", default=None, help="system prompt")
     parser.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="with --cli: chat through an OpenAI-compatible server (e.g. http://host:8080/v1)",
+    )
+    parser.add_argument(
+        "--endpoint-model", metavar="NAME", help="with --endpoint: the server's model id"
+    )
+    parser.add_argument(
+        "--api-key", metavar="KEY", help="with --endpoint: the server's key (or HEARTH_API_KEY)"
+    )
+    parser.add_argument(
+        "--endpoint-timeout",
+        type=float,
+        metavar="S",
+        help="with --endpoint: seconds without a byte before giving up (default 300)",
+    )
+    parser.add_argument(
         "--self-test",
         action="store_true",
         help="load the default model offscreen, answer one prompt, print stats, exit",

@@ -10,6 +10,7 @@ from typing import Any
 
 from app import paths
 from app.atomic import write_text_atomic
+from app.chat.remote import RemoteServer
 from app.chat.values import GenerationParams, LoadOptions
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ class Settings:
     kv_cache_limit_mb: int = 2048
     memory_bandwidth_gbps: float | None = None  # measured once by the inspector
     welcome_done: bool = False
+    remote_servers: tuple[RemoteServer, ...] = ()  # added by hand: "Add a server…"
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -45,6 +47,7 @@ def load_settings(path: Path | None = None) -> Settings:
         generation = _from_dict(GenerationParams, raw.pop("generation", {}))
         load = _from_dict(LoadOptions, raw.pop("load", {}))
         raw["model_folders"] = tuple(raw.get("model_folders", ()))
+        raw["remote_servers"] = _servers(raw.get("remote_servers", ()))
         base: Settings = _from_dict(Settings, raw)
         return replace(base, generation=generation, load=load)
     except FileNotFoundError:
@@ -52,6 +55,15 @@ def load_settings(path: Path | None = None) -> Settings:
     except (OSError, ValueError, TypeError) as error:
         log.warning("settings file %s unreadable (%s); using defaults", path, error)
         return Settings()
+
+
+def _servers(raw: Any) -> tuple[RemoteServer, ...]:
+    servers = []
+    for entry in raw if isinstance(raw, list) else ():
+        if isinstance(entry, dict) and isinstance(entry.get("base_url"), str):
+            server = _from_dict(RemoteServer, entry)
+            servers.append(replace(server, models=tuple(map(str, server.models))))
+    return tuple(servers)
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:

@@ -65,6 +65,11 @@ class ModelInfo:
     kv_bytes_per_token: int = 0
     backend: str = "CPU"
     gpu_layers: int = 0
+    endpoint: str = ""  # a remote model: the server's base URL (app.chat.remote)
+
+    @property
+    def is_remote(self) -> bool:
+        return bool(self.endpoint)
 
     @property
     def bits_per_weight(self) -> float:
