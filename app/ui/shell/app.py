@@ -32,10 +32,17 @@ log = logging.getLogger(__name__)
 
 
 def make_engine(kv_cache_limit_mb: int) -> ChatEngine:
-    """The real engine (runs on the worker thread: llama.cpp loads there, lazily)."""
+    """The real engine (runs on the worker thread: llama.cpp loads there, lazily): a local
+    GGUF file, or a model on a server the person added (keys from the keyring/settings)."""
     from app.engine.llama_engine import LlamaEngine
+    from app.engine.remote.keys import settings_key
+    from app.engine.remote.remote_engine import RemoteEngine
+    from app.engine.remote.switching import SwitchingEngine
 
-    return LlamaEngine(kv_limit_bytes=kv_cache_limit_mb << 20)
+    return SwitchingEngine(
+        lambda: LlamaEngine(kv_limit_bytes=kv_cache_limit_mb << 20),
+        lambda: RemoteEngine(settings_key),
+    )
 
 
 def gpu_offload_available() -> bool:

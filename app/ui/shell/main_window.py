@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.chat.remote import RemoteServer, is_remote_path
 from app.chat.values import ModelInfo
 from app.engine.runner import EngineRunner
 from app.session import ChatSession
@@ -29,6 +30,7 @@ from app.settings import Settings, save_settings
 from app.store import ChatStore, ConversationRecord
 from app.ui.chat.chat_controller import ChatController
 from app.ui.chat.composer import Composer
+from app.ui.chat.remote_mark import RemoteMark
 from app.ui.chat.transcript_view import TranscriptView
 from app.ui.common.engine_bridge import EngineBridge
 from app.ui.common.theme import code_style_for, is_dark, theme_notifier, transcript_colors
@@ -104,7 +106,9 @@ class MainWindow(QMainWindow):
         center.setObjectName("chat_area")
         column = QVBoxLayout(center)
         column.setContentsMargins(0, 0, 0, 0)
+        self.remote_mark = RemoteMark(center)
         column.addWidget(self.transcript, 1)
+        column.addWidget(self.remote_mark)
         column.addWidget(self.composer)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("main_splitter")
@@ -127,6 +131,7 @@ class MainWindow(QMainWindow):
         self.models.load_failed.connect(self._on_models_load_failed)
         self.picker.model_requested.connect(self.load_model)
         self.picker.add_folder_requested.connect(self._on_picker_add_folder_requested)
+        self.picker.add_server_requested.connect(self.open_add_server)
         self.picker.download_requested.connect(self.window_actions.open_downloads)
         self.chat.conversation_opened.connect(self._on_chat_conversation_opened)
         for keys, slot in (
@@ -151,9 +156,10 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """Show the last conversation and load the last model (or the default one)."""
         self.conversations.start()
+        self.picker.set_servers(self.settings.remote_servers)
         self.picker.refresh(self.settings.model_folders)
         last = self.settings.model_path
-        path = last if last and Path(last).is_file() else self.default_model
+        path = last if last and self._usable(last) else self.default_model
         if last and path != last:
             self.show_status(f"The last model ({last}) is missing; using the default model.")
         if path:
@@ -176,6 +182,7 @@ class MainWindow(QMainWindow):
 
     def _on_models_loaded(self, info: ModelInfo) -> None:
         self.session.model_path = info.path
+        self.remote_mark.set_model(info)
         self.composer.set_model_loaded(True)
         self.show_status(f"{info.name} is ready")
         if info.path != self.settings.model_path:
@@ -196,8 +203,9 @@ class MainWindow(QMainWindow):
         loaded = self.models.info.path if self.models.info is not None else None
         if not wanted or loaded is None or wanted == loaded or self.models.loading:
             return
-        if Path(wanted).is_file():
-            self.show_status(f"Switching to {Path(wanted).name}, this conversation's model")
+        if self._usable(wanted):
+            name = wanted if is_remote_path(wanted) else Path(wanted).name
+            self.show_status(f"Switching to {name}, this conversation's model")
             self.load_model(wanted)
 
     def _on_picker_add_folder_requested(self, folder: str) -> None:
@@ -206,6 +214,29 @@ class MainWindow(QMainWindow):
             self.settings = self.settings.with_changes(model_folders=folders)
             self._persist_settings(self.settings)
         self.picker.refresh(self.settings.model_folders)
+
+    def _usable(self, path: str) -> bool:
+        """Loadable without asking: a file that exists, or a model of a server still added
+        (Hearth connects only to servers the person added)."""
+        if not is_remote_path(path):
+            return Path(path).is_file()
+        return any(path.startswith(s.base_url + "#") for s in self.settings.remote_servers)
+
+    def open_add_server(self) -> None:
+        from app.ui.models.add_server_dialog import AddServerDialog
+
+        dialog = AddServerDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.server_added.connect(self._on_add_server_dialog_server_added)
+        dialog.open()  # not exec(): no nested event loop under qasync
+
+    def _on_add_server_dialog_server_added(self, server: RemoteServer) -> None:
+        kept = [s for s in self.settings.remote_servers if s.base_url != server.base_url]
+        self.settings = self.settings.with_changes(remote_servers=(*kept, server))
+        self._persist_settings(self.settings)
+        self.picker.set_servers(self.settings.remote_servers)
+        where = " (its API key is in the settings file)" if server.api_key else ""
+        self.show_status(f"Added {server.endpoint.netloc}: {len(server.models)} models{where}")
 
     # -- window state and closing --------------------------------------------------------
     def _on_inspector_bandwidth_measured(self, gbps: float) -> None:
