@@ -56,10 +56,11 @@ def start_server(command: list[str], base_url: str, log: Path) -> subprocess.Pop
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
         wait_for_models(base_url, process, timeout=120)
-    except Exception:
+    except Exception as error:
         process.kill()
         process.wait()
-        raise RuntimeError(f"{command[:4]} failed: {log.read_text(errors='replace')[-2000:]}")
+        said = log.read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"{command[:4]} failed: {said}") from error
     return process
 
 

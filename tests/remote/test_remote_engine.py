@@ -121,7 +121,7 @@ def test_a_wrong_address_or_model_fails_the_load_with_the_reason(server: Server)
     with pytest.raises(ModelLoadError, match=r"does not offer the model 'gpt-9' \(it offers: good"):
         engine.load(server.model_path("gpt-9"), LoadOptions())
     closed = f"http://127.0.0.1:{free_port()}/v1#good"
-    with pytest.raises(ModelLoadError, match="Cannot reach the server .*connection refused"):
+    with pytest.raises(ModelLoadError, match=r"Cannot reach the server .*connection refused"):
         engine.load(closed, LoadOptions())
     assert engine.info is None
 

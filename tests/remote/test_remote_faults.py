@@ -28,7 +28,7 @@ CASES = {
     "html": (
         "does not look like an OpenAI-compatible server: it answered a chat request with text/html",
         "",
-    ),  # fmt: skip
+    ),
     "cut": ("closed in the middle of the reply; the part that arrived is kept", "Half a reply"),
     "never": ("accepted the request but sent nothing for 1 s", ""),
     "stall": ("stopped sending in the middle of the reply (nothing for 1 s)", "Two words"),
