@@ -1,0 +1,205 @@
+"""The window with a server: "Add a server…", the picker group, chatting through it, the
+"sent to" mark, figures with sources and unknowns, bad servers, Stop, remembered models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.chat.remote import RemoteServer
+from app.engine.fake import FakeEngine
+from app.engine.remote.keys import keyring_available, read_key
+from app.engine.remote.remote_engine import RemoteEngine
+from app.engine.remote.switching import SwitchingEngine
+from app.settings import Settings
+from app.ui.chat.remote_mark import mark_text
+from app.ui.common.format import UNKNOWN
+from app.ui.models.add_server_dialog import AddServerDialog
+from app.ui.models.model_picker import KIND_ROLE, PATH_ROLE
+from app.ui.models.remote_items import KIND_ADD_SERVER
+from app.ui.shell.main_window import MainWindow
+from tests.remote.conftest import FAST
+from tests.remote.openai_server import REPLY, Server
+from tests.ui.window_helpers import FAKE_MODEL, Built, build_window, close_built, send
+from tests.values_factory import model_info
+
+
+@pytest.fixture
+def make_remote_window(qtbot: QtBot) -> Iterator[object]:
+    made: list[Built] = []
+
+    def make(settings: Settings | None = None) -> Built:
+        windows: list[MainWindow] = []
+
+        def key(base_url: str) -> str:  # what the app's settings_key does, over this window
+            servers = windows[0].settings.remote_servers if windows else ()
+            return next((read_key(s) for s in servers if s.base_url == base_url), "")
+
+        def engine() -> SwitchingEngine:
+            return SwitchingEngine(FakeEngine, lambda: RemoteEngine(key, FAST))
+
+        built = build_window(qtbot, engine, FAKE_MODEL, settings)
+        windows.append(built.window)
+        made.append(built)
+        return built
+
+    yield make
+    for built in made:
+        close_built(built)
+
+
+def rows(window: MainWindow) -> list[tuple[str, str, str | None]]:
+    model = window.model_picker.model()
+    items = (model.item(row) for row in range(model.rowCount()))
+    return [(i.text(), i.data(KIND_ROLE), i.data(PATH_ROLE)) for i in items if i is not None]
+
+
+def activate(qtbot: QtBot, window: MainWindow, path: str) -> None:
+    row = next(i for i, (_t, _k, p) in enumerate(rows(window)) if p == path)
+    with qtbot.waitSignal(window.models.loaded, timeout=10_000):
+        window.model_picker.activated.emit(row)
+
+
+def add_server(qtbot: QtBot, window: MainWindow, url: str, key: str = "") -> AddServerDialog:
+    row = next(i for i, (_t, kind, _p) in enumerate(rows(window)) if kind == KIND_ADD_SERVER)
+    window.model_picker.activated.emit(row)
+    dialog = window.findChild(AddServerDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.url_edit.setText(url)
+    dialog.key_edit.setText(key)
+    with qtbot.waitSignal(dialog.listed, timeout=10_000):
+        qtbot.mouseClick(dialog.list_button, Qt.MouseButton.LeftButton)
+    return dialog
+
+
+def test_add_a_server_then_chat_through_it(
+    qtbot: QtBot, make_remote_window: object, server: Server
+) -> None:
+    server.api_key = "sk-window"
+    built: Built = make_remote_window()  # type: ignore[operator]
+    window = built.window
+    dialog = add_server(qtbot, window, f"127.0.0.1:{server.port}", key="sk-window")
+    assert dialog.models() == list(server.models)
+    assert dialog.key_note.isVisible() is (not keyring_available())
+    assert dialog.add_button.isEnabled()
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    (added,) = window.settings.remote_servers
+    assert added.base_url == server.base_url and added.models == server.models
+    assert read_key(added) == "sk-window" and built.saved_settings[-1] == window.settings
+    texts = [text for text, _kind, _path in rows(window)]
+    assert f"Server 127.0.0.1:{server.port} (on this computer)" in texts
+    assert "good — on this computer · 127.0.0.1" in texts
+    assert not window.remote_mark.isVisible()
+
+    activate(qtbot, window, server.model_path("good"))
+    assert window.remote_mark.isVisible()
+    assert f"Sent to 127.0.0.1:{server.port}" in window.remote_mark.text()
+    assert "local" in window.remote_mark.text()
+    label = window.stats_panel.findChild(object, "stat_backend")
+    assert label.text() == f"127.0.0.1:{server.port} (a server on this computer)"
+
+    send(qtbot, window, "Hello through the server")
+    assert built.messages()[-1].content == REPLY
+    assert server.seen[-1].headers["Authorization"] == "Bearer sk-window"
+    record = built.store.conversation(window.session.conversation_id or "")
+    assert record is not None and record.model_path == server.model_path("good")
+    panel = window.stats_panel
+    assert panel.findChild(object, "stat_decode_rate").text() == "100 tok/s · server"
+    assert panel.findChild(object, "stat_ttft").text().endswith(" · here")
+    assert "Source: server usage." in panel.findChild(object, "stat_generated").toolTip()
+    kv = window.inspector.findChild(object, "insp_kv_size").text()
+    assert kv.startswith(f"On the server (127.0.0.1:{server.port})")
+
+
+def test_figures_a_server_does_not_report_show_as_unknown(
+    qtbot: QtBot, make_remote_window: object, server: Server
+) -> None:
+    settings = Settings(remote_servers=(RemoteServer(server.base_url, ("plain",)),))
+    built: Built = make_remote_window(settings)  # type: ignore[operator]
+    activate(qtbot, built.window, server.model_path("plain"))
+    send(qtbot, built.window, "Hello")
+    panel = built.window.stats_panel
+    for name in ("stat_generated", "stat_prompt_tokens", "stat_cached_tokens", "stat_decode_rate"):
+        assert panel.findChild(object, name).text() == UNKNOWN, name
+    assert panel.findChild(object, "stat_context").text() == UNKNOWN
+    assert panel.last_stats is not None and "generated_tokens" in panel.last_stats.unknown
+
+
+@pytest.mark.parametrize(
+    ("model", "partial", "said"),
+    [
+        ("cut", "Half a reply", "closed in the middle of the reply"),
+        ("notjson", "Some", "not JSON"),
+        ("500", "", "failed (HTTP 500): CUDA out of memory"),
+    ],
+)
+def test_a_bad_server_shows_its_message_and_keeps_the_partial_reply(
+    qtbot: QtBot, make_remote_window: object, server: Server, model: str, partial: str, said: str
+) -> None:
+    settings = Settings(remote_servers=(RemoteServer(server.base_url, (model, "good")),))
+    built: Built = make_remote_window(settings)  # type: ignore[operator]
+    window = built.window
+    activate(qtbot, window, server.model_path(model))
+    send(qtbot, window, "Hello")
+    shown = window.transcript.messages
+    assert shown[-1].role == "notice" and said in shown[-1].content
+    replies = [(m.content, m.complete) for m in built.messages() if m.role == "assistant"]
+    assert replies == ([(partial, False)] if partial else [])
+    message = window.stats_panel.findChild(object, "stat_message")
+    assert said in message.text()
+    assert window.composer.edit.isEnabled(), "the window is ready for the next message"
+
+
+def test_stop_ends_a_reply_from_a_server_that_never_answers(
+    qtbot: QtBot, make_remote_window: object, server: Server
+) -> None:
+    settings = Settings(remote_servers=(RemoteServer(server.base_url, ("never",)),))
+    built: Built = make_remote_window(settings)  # type: ignore[operator]
+    window = built.window
+    activate(qtbot, window, server.model_path("never"))
+    window.composer.edit.setPlainText("Hello?")
+    with qtbot.waitSignal(window.chat.reply_started, timeout=5_000):
+        qtbot.keyClick(window.composer.edit, Qt.Key.Key_Return)
+    assert window.composer.stop_button.isVisible()
+    with qtbot.waitSignal(window.chat.reply_finished, timeout=900) as finished:
+        qtbot.mouseClick(window.composer.stop_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0].finished.reason == "cancelled", "Stop won before the 1 s timeout"
+
+
+def test_a_conversation_remembers_its_remote_model_only_while_the_server_is_added(
+    qtbot: QtBot, make_remote_window: object, server: Server
+) -> None:
+    settings = Settings(remote_servers=(RemoteServer(server.base_url, ("good",)),))
+    built: Built = make_remote_window(settings)  # type: ignore[operator]
+    window = built.window
+    remote_chat = window.session.conversation_id
+    activate(qtbot, window, server.model_path("good"))
+    send(qtbot, window, "Hello")
+    activate(qtbot, window, FAKE_MODEL)
+    window.chat.new_conversation()
+    send(qtbot, window, "Local now")
+    with qtbot.waitSignal(window.models.loaded, timeout=10_000) as loaded:
+        window.conversations.open(remote_chat)
+    assert loaded.args[0].path == server.model_path("good")
+    activate(qtbot, window, FAKE_MODEL)
+    requests = len(server.seen)
+    window.settings = window.settings.with_changes(remote_servers=())
+    window.chat.new_conversation()
+    window.conversations.open(remote_chat)
+    qtbot.wait(200)
+    assert window.models.info is not None and window.models.info.path == FAKE_MODEL
+    assert len(server.seen) == requests, "a server no longer added is never contacted"
+
+
+def test_the_mark_says_when_messages_leave_the_computer() -> None:
+    remote = model_info(endpoint="http://10.1.2.3:8000/v1", backend="10.1.2.3:8000 (remote)")
+    assert mark_text(remote) == (
+        "Sent to 10.1.2.3:8000: this conversation's messages leave this computer."
+    )
+    assert "a server on this computer (local)" in mark_text(
+        model_info(endpoint="http://localhost:8080/v1")
+    )
+    assert mark_text(model_info()) == ""
