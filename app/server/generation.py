@@ -1,0 +1,133 @@
+"""Drive one generation for a request: events in, stop strings applied, text out.
+
+Shared by the chat and completion endpoints, streaming or not. A client that goes away
+(its connection closes, or a write fails) cancels the turn; the engine checks that flag
+between tokens, so generation stops within a token or two.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Protocol
+
+from aiohttp import web
+
+from app.chat.events import PromptEvaluated, TurnFinished
+from app.engine.runner import TurnStream
+from app.server.bridge import StopScanner, events, reply_parts
+from app.server.replies import Outcome
+
+
+class ClientGoneError(Exception):
+    """The client closed the connection; the turn was cancelled."""
+
+
+class Sink(Protocol):
+    async def start(self) -> None: ...
+
+    async def text(self, content: str, reasoning: str) -> None: ...
+
+
+def client_gone(request: web.Request) -> bool:
+    transport = request.transport
+    return transport is None or transport.is_closing()
+
+
+async def drive(
+    request: web.Request, turn: TurnStream, stops: tuple[str, ...], sink: Sink | None
+) -> Outcome:
+    """Run the turn to its end; the Outcome the client gets. Raises ClientGoneError."""
+    scanner = StopScanner(stops)
+    outcome = Outcome()
+    started = False
+    async for event in events(turn, lambda: client_gone(request)):
+        if isinstance(event, TurnFinished):
+            if event.reason == "error" and not started:
+                outcome.error = event.error or "Generation failed."
+                outcome.finish_reason = "error"
+                return outcome
+            await _emit(turn, sink, outcome, scanner.flush(), "")
+            return _finish(outcome, event, scanner.stopped)
+        if sink is not None and not started and isinstance(event, PromptEvaluated):
+            started = True
+            await _call(turn, sink.start())
+        content, reasoning = reply_parts(event)
+        if content or reasoning:
+            if sink is not None and not started:
+                started = True
+                await _call(turn, sink.start())
+            await _emit(turn, sink, outcome, scanner.feed(content), reasoning)
+            if scanner.stopped:
+                turn.cancel()  # a stop string: end the reply here
+    raise ClientGoneError()
+
+
+async def _emit(
+    turn: TurnStream, sink: Sink | None, outcome: Outcome, content: str, reasoning: str
+) -> None:
+    if not content and not reasoning:
+        return
+    outcome.content += content
+    outcome.reasoning += reasoning
+    if sink is not None:
+        await _call(turn, sink.text(content, reasoning))
+
+
+async def _call(turn: TurnStream, work: Any) -> None:
+    try:
+        await work
+    except (ConnectionError, RuntimeError) as error:  # the client closed the connection
+        turn.cancel()
+        raise ClientGoneError() from error
+
+
+def _finish(outcome: Outcome, event: TurnFinished, stopped: bool) -> Outcome:
+    outcome.stats = event.stats
+    if stopped or event.reason == "stop":
+        outcome.finish_reason = "stop"
+    elif event.reason == "length":
+        outcome.finish_reason = "length"
+    elif event.reason == "cancelled":
+        outcome.finish_reason = "stop"
+    else:
+        outcome.finish_reason = "error"
+        outcome.error = event.error
+    return outcome
+
+
+class SseSink:
+    """Server-sent events: the response is prepared when the first event arrives."""
+
+    def __init__(self, request: web.Request, make_chunk: Any) -> None:
+        self.request = request
+        self.make_chunk = make_chunk  # (content, reasoning) -> chunk dict, or None
+        self.response = web.StreamResponse(
+            headers={
+                "Content-Type": "text/event-stream",
+                "Cache-Control": "no-cache",
+                "X-Accel-Buffering": "no",
+                **request.get("hearth.cors", {}),
+            }
+        )
+        request["hearth.stream"] = True
+        self.prepared = False
+        self.first_chunk: dict[str, Any] | None = None
+
+    async def start(self) -> None:
+        await self.response.prepare(self.request)
+        self.prepared = True
+        if self.first_chunk is not None:
+            await self.send(self.first_chunk)
+
+    async def text(self, content: str, reasoning: str) -> None:
+        chunk = self.make_chunk(content, reasoning)
+        if chunk is not None:
+            await self.send(chunk)
+
+    async def send(self, payload: dict[str, Any]) -> None:
+        await self.response.write(b"data: " + json.dumps(payload).encode() + b"\n\n")
+
+    async def done(self) -> web.StreamResponse:
+        await self.response.write(b"data: [DONE]\n\n")
+        await self.response.write_eof()
+        return self.response
