@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -10,8 +11,30 @@ from aiohttp import web
 from app.server.context import ServerContext
 from app.server.errors import ApiError
 from app.server.fields import parse_object
+from app.server.replies import Outcome
 
 CONTEXT_KEY = web.AppKey("hearth_server_context", ServerContext)
+
+
+@dataclass(slots=True)
+class RequestState:
+    """What handlers tell the middlewares about a request."""
+
+    conversation: str = ""
+    outcome: Outcome | None = None
+    status: int | None = None  # overrides the response's (499: the client left)
+    stream: bool = False
+    cors: dict[str, str] = field(default_factory=dict)
+
+
+STATE_KEY = web.RequestKey("hearth_request_state", RequestState)
+
+
+def state_of(request: web.Request) -> RequestState:
+    state = request.get(STATE_KEY)
+    if state is None:
+        state = request[STATE_KEY] = RequestState()
+    return state
 
 
 def context_of(request: web.Request) -> ServerContext:

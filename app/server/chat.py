@@ -11,7 +11,7 @@ from aiohttp import web
 from app.chat.values import GenerationParams, Message
 from app.engine.grammar import GrammarError, compiled, json_object_grammar, json_schema_grammar
 from app.engine.protocol import ChatEngine
-from app.server.body import context_of, json_body
+from app.server.body import context_of, json_body, state_of
 from app.server.context import ServerContext
 from app.server.errors import ApiError
 from app.server.generation import ClientGoneError, SseSink, drive
@@ -37,7 +37,7 @@ async def chat_completions(request: web.Request) -> web.StreamResponse:
     ids = ReplyIds(ctx.model_id(info), "chatcmpl")
     with ctx.slot(chat.sampling.stream):
         match = ctx.matcher.match(chat.messages)
-        request["hearth.conversation"] = match.conversation_id
+        state_of(request).conversation = match.conversation_id
         turn = ctx.runner.chat(match.conversation_id, chat.messages, params, foreground=False)
         outcome: Outcome | None = None
         try:
@@ -46,7 +46,7 @@ async def chat_completions(request: web.Request) -> web.StreamResponse:
             outcome = await drive(request, turn, chat.sampling.stop, None)
             return _reply(request, ids, outcome)
         finally:
-            _release(ctx, match.conversation_id, chat.messages, request.get("hearth.outcome"))
+            _release(ctx, match.conversation_id, chat.messages, state_of(request).outcome)
 
 
 def with_grammar(params: GenerationParams, response_format: dict[str, Any] | None) -> Any:
@@ -64,7 +64,7 @@ def with_grammar(params: GenerationParams, response_format: dict[str, Any] | Non
 
 
 def _reply(request: web.Request, ids: ReplyIds, outcome: Outcome) -> web.Response:
-    request["hearth.outcome"] = outcome
+    state_of(request).outcome = outcome
     if outcome.error:
         raise _generation_error(outcome.error)
     return web.json_response(chat_completion(ids, outcome))
@@ -92,9 +92,9 @@ async def _stream(
     try:
         outcome = await drive(request, turn, chat.sampling.stop, sink)
     except ClientGoneError:
-        request["hearth.status"] = 499
+        state_of(request).status = 499
         return sink.response
-    request["hearth.outcome"] = outcome
+    state_of(request).outcome = outcome
     if outcome.error and not sink.prepared:
         raise _generation_error(outcome.error)
     if not sink.prepared:
@@ -109,7 +109,7 @@ async def _stream(
                 await sink.send(usage_chunk(ids, outcome, chat=True))
         return await sink.done()
     except (ConnectionError, RuntimeError):
-        request["hearth.status"] = 499
+        state_of(request).status = 499
         return sink.response
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from app.server.body import context_of, json_body
+from app.server.body import context_of, json_body, state_of
 from app.server.chat import _generation_error
 from app.server.generation import ClientGoneError, SseSink, drive
 from app.server.replies import ReplyIds, completion, completion_chunk, usage_chunk
@@ -27,12 +27,12 @@ async def completions(request: web.Request) -> web.StreamResponse:
     info = ctx.check_model(req.sampling.model)
     ids = ReplyIds(ctx.model_id(info), "cmpl")
     cid = _conversation_for(req.prompt)
-    request["hearth.conversation"] = cid
+    state_of(request).conversation = cid
     with ctx.slot(req.sampling.stream):
         turn = ctx.runner.complete(cid, req.prompt, req.sampling.params)
         if not req.sampling.stream:
             outcome = await drive(request, turn, req.sampling.stop, None)
-            request["hearth.outcome"] = outcome
+            state_of(request).outcome = outcome
             if outcome.error:
                 raise _generation_error(outcome.error)
             return web.json_response(completion(ids, outcome))
@@ -40,9 +40,9 @@ async def completions(request: web.Request) -> web.StreamResponse:
         try:
             outcome = await drive(request, turn, req.sampling.stop, sink)
         except ClientGoneError:
-            request["hearth.status"] = 499
+            state_of(request).status = 499
             return sink.response
-        request["hearth.outcome"] = outcome
+        state_of(request).outcome = outcome
         if outcome.error and not sink.prepared:
             raise _generation_error(outcome.error)
         return await _finish_stream(sink, ids, outcome, req.sampling.include_usage)

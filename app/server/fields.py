@@ -13,7 +13,7 @@ def parse_object(raw: bytes) -> dict[str, Any]:
     if not raw.strip():
         raise ApiError(400, "The request body is empty; send a JSON object.", code="invalid_json")
     try:
-        body = json.loads(raw)
+        body = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ApiError(400, "The request body is not UTF-8 text.", code="invalid_json") from None
     except json.JSONDecodeError as error:

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from app.chat.events import PromptEvaluated, TurnFinished
 from app.engine.runner import TurnStream
+from app.server.body import state_of
 from app.server.bridge import StopScanner, events, reply_parts
 from app.server.replies import Outcome
 
@@ -106,10 +107,10 @@ class SseSink:
                 "Content-Type": "text/event-stream",
                 "Cache-Control": "no-cache",
                 "X-Accel-Buffering": "no",
-                **request.get("hearth.cors", {}),
+                **state_of(request).cors,
             }
         )
-        request["hearth.stream"] = True
+        state_of(request).stream = True
         self.prepared = False
         self.first_chunk: dict[str, Any] | None = None
 

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from app.server.body import context_of
+from app.server.body import context_of, state_of
 from app.server.config import LOOPBACK_NAMES
 from app.server.errors import ApiError, error_body
 from app.server.records import RequestRecord
@@ -64,16 +64,16 @@ def _record(request: web.Request, started: float, status: int, error: str | None
     ctx = context_of(request)
     if ctx.observer is None:
         return
-    outcome = request.get("hearth.outcome")
+    state = state_of(request)
     record = RequestRecord(
         request_id=uuid.uuid4().hex[:12],
         started=started,
         method=request.method,
         path=request.path,
-        status=int(request.get("hearth.status", status)),
-        stream=bool(request.get("hearth.stream", False)),
-        conversation=str(request.get("hearth.conversation", "")),
-        stats=getattr(outcome, "stats", None),
+        status=state.status or status,
+        stream=state.stream,
+        conversation=state.conversation,
+        stats=state.outcome.stats if state.outcome else None,
         error=error,
     )
     try:
@@ -126,7 +126,7 @@ async def origin_check(request: web.Request, handler: Handler) -> web.StreamResp
     }
     if request.method == "OPTIONS":
         return web.Response(status=204, headers=cors)
-    request["hearth.cors"] = cors  # streamed replies add them before they start
+    state_of(request).cors = cors  # streamed replies add them before they start
     response = await handler(request)
     if not response.prepared:
         response.headers.update(cors)
