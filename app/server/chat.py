@@ -91,8 +91,9 @@ async def _stream(
     sink.first_chunk = chat_chunk(ids, {"role": "assistant", "content": ""})
     try:
         outcome = await drive(request, turn, chat.sampling.stop, sink)
-    except ClientGoneError:
+    except ClientGoneError as gone:
         state_of(request).status = 499
+        state_of(request).outcome = gone.outcome
         return sink.response
     state_of(request).outcome = outcome
     if outcome.error and not sink.prepared:

@@ -39,8 +39,9 @@ async def completions(request: web.Request) -> web.StreamResponse:
         sink = SseSink(request, lambda text, _: completion_chunk(ids, text) if text else None)
         try:
             outcome = await drive(request, turn, req.sampling.stop, sink)
-        except ClientGoneError:
+        except ClientGoneError as gone:
             state_of(request).status = 499
+            state_of(request).outcome = gone.outcome
             return sink.response
         state_of(request).outcome = outcome
         if outcome.error and not sink.prepared:

@@ -20,7 +20,11 @@ from app.server.replies import Outcome
 
 
 class ClientGoneError(Exception):
-    """The client closed the connection; the turn was cancelled."""
+    """The client closed the connection; the turn was cancelled. `outcome` has its figures."""
+
+    def __init__(self, outcome: Outcome | None = None) -> None:
+        super().__init__("the client closed the connection")
+        self.outcome = outcome
 
 
 class Sink(Protocol):
@@ -37,49 +41,59 @@ def client_gone(request: web.Request) -> bool:
 async def drive(
     request: web.Request, turn: TurnStream, stops: tuple[str, ...], sink: Sink | None
 ) -> Outcome:
-    """Run the turn to its end; the Outcome the client gets. Raises ClientGoneError."""
+    """Run the turn to its end; the Outcome the client gets.
+
+    Raises ClientGoneError (with the cancelled turn's figures) when the client left.
+    """
     scanner = StopScanner(stops)
     outcome = Outcome()
-    started = False
+    started = gone = False
     async for event in events(turn, lambda: client_gone(request)):
+        gone = gone or (turn.cancel_event.is_set() and not scanner.stopped)
         if isinstance(event, TurnFinished):
             if event.reason == "error" and not started:
                 outcome.error = event.error or "Generation failed."
                 outcome.finish_reason = "error"
                 return outcome
+            if gone:
+                raise ClientGoneError(_finish(outcome, event, False))
             await _emit(turn, sink, outcome, scanner.flush(), "")
             return _finish(outcome, event, scanner.stopped)
-        if sink is not None and not started and isinstance(event, PromptEvaluated):
-            started = True
-            await _call(turn, sink.start())
+        if gone:
+            continue  # cancelled: wait for the turn's end (a token or two) for its figures
         content, reasoning = reply_parts(event)
-        if content or reasoning:
-            if sink is not None and not started:
-                started = True
-                await _call(turn, sink.start())
-            await _emit(turn, sink, outcome, scanner.feed(content), reasoning)
+        if sink is not None and not started and (content or reasoning or _is_prompt(event)):
+            started = True
+            gone = not await _call(turn, sink.start())
+        if (content or reasoning) and not gone:
+            gone = not await _emit(turn, sink, outcome, scanner.feed(content), reasoning)
             if scanner.stopped:
                 turn.cancel()  # a stop string: end the reply here
-    raise ClientGoneError()
+    raise ClientGoneError(outcome)
+
+
+def _is_prompt(event: object) -> bool:
+    return isinstance(event, PromptEvaluated)
 
 
 async def _emit(
     turn: TurnStream, sink: Sink | None, outcome: Outcome, content: str, reasoning: str
-) -> None:
+) -> bool:
+    """Add text to the outcome and send it; False when the client is gone."""
     if not content and not reasoning:
-        return
+        return True
     outcome.content += content
     outcome.reasoning += reasoning
-    if sink is not None:
-        await _call(turn, sink.text(content, reasoning))
+    return sink is None or await _call(turn, sink.text(content, reasoning))
 
 
-async def _call(turn: TurnStream, work: Any) -> None:
+async def _call(turn: TurnStream, work: Any) -> bool:
     try:
         await work
-    except (ConnectionError, RuntimeError) as error:  # the client closed the connection
+    except (ConnectionError, RuntimeError):  # the client closed the connection
         turn.cancel()
-        raise ClientGoneError() from error
+        return False
+    return True
 
 
 def _finish(outcome: Outcome, event: TurnFinished, stopped: bool) -> Outcome:

@@ -18,6 +18,7 @@ from aiohttp import web
 from app.server.body import context_of, state_of
 from app.server.config import LOOPBACK_NAMES
 from app.server.errors import ApiError, error_body
+from app.server.generation import ClientGoneError
 from app.server.records import RequestRecord
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,10 @@ async def errors_and_records(request: web.Request, handler: Handler) -> web.Stre
         response = await handler(request)
     except ApiError as api_error:
         response, error = api_error.response(), api_error.message
+    except ClientGoneError as gone:  # a non-streamed request whose client left
+        state = state_of(request)
+        state.status, state.outcome = 499, gone.outcome
+        response, error = web.Response(status=499), "the client left"
     except web.HTTPException as http:
         error = _http_message(request, http)
         response = web.json_response(
