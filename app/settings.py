@@ -27,6 +27,9 @@ class Settings:
     kv_cache_limit_mb: int = 2048
     memory_bandwidth_gbps: float | None = None  # measured once by the inspector
     welcome_done: bool = False
+    api_server_enabled: bool = False  # the window's "Local API server" switch
+    api_server_port: int = 8080
+    api_server_key: str = ""
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)

@@ -4,6 +4,7 @@ with the real `openai` client (on a worker thread) and the real default model.""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +21,11 @@ pytestmark = [pytest.mark.model, pytest.mark.slow]
 
 class QtLoopServer:
     def __init__(self, qapp: Any, model: Path, home: Path) -> None:
-        import qasync
-
         from app.engine.llama_engine import LlamaEngine
+        from app.ui.server.qt_loop import qt_event_loop
 
-        self.loop = qasync.QEventLoop(qapp)
+        self.loop = qt_event_loop()  # the window's loop: Qt's, with asyncio on it
+        self.threads = ThreadPoolExecutor(1, thread_name_prefix="openai-client")
         self.runner = EngineRunner(lambda: LlamaEngine(kv_dir=home / "kv"))
         self.runner.load(str(model), LoadOptions(n_ctx=4096, n_threads=2)).result()
         self.records: list[RequestRecord] = []
@@ -33,12 +34,12 @@ class QtLoopServer:
 
     def run(self, work: Callable[[], Any]) -> Any:
         """Run blocking client `work` on a thread while the Qt loop serves."""
-        return self.loop.run_until_complete(self.loop.run_in_executor(None, work))
+        return self.loop.run_until_complete(self.loop.run_in_executor(self.threads, work))
 
     def close(self) -> None:
         self.loop.run_until_complete(self.server.stop())
         self.runner.shutdown()
-        self.loop.close()
+        self.threads.shutdown()
 
 
 @pytest.fixture(scope="module")
