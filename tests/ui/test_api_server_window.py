@@ -53,6 +53,10 @@ def _post(port: int, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     return response.status, data
 
 
+def _ask(text: str) -> dict[str, Any]:
+    return {"messages": [{"role": "user", "content": text}]}
+
+
 def _switch_on(built: Built) -> int:
     panel = built.window.api_panel
     panel.port.setValue(_free_port())
