@@ -56,6 +56,15 @@ class ApiServerPanel(QWidget):
         self.status.setWordWrap(True)
         self.requests = QListWidget(self)
         self.requests.setObjectName("api_server_requests")
+        for widget, name in (
+            (self.switch, "Local API server"),
+            (self.port, "API server port"),
+            (self.key, "API key"),
+            (self.url, "API base URL"),
+            (self.copy, "Copy the base URL"),
+            (self.requests, "Recent API requests"),
+        ):
+            widget.setAccessibleName(name)
         self._build()
         self.switch.toggled.connect(self._on_switch_toggled)
         self.copy.clicked.connect(self._on_copy_clicked)
