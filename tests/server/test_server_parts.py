@@ -128,3 +128,14 @@ def test_parked_states_keep_the_most_recent_within_the_budget() -> None:
     taken = parked.take("c", "f")
     assert taken is not None and taken.state == b"x" * 100
     assert [s.conversation_id for s in parked.drain()] == []
+
+
+def test_serve_refuses_a_network_address_without_a_key() -> None:
+    import io
+
+    from app.main import parse_args
+    from app.server.headless import run_serve
+
+    out = io.StringIO()
+    assert run_serve(parse_args(["--serve", "--host", "0.0.0.0"]), out) == 2
+    assert "set an API key" in out.getvalue()
