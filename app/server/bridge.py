@@ -49,13 +49,17 @@ async def events(stream: TurnStream, client_gone: Callable[[], bool]) -> AsyncIt
 def reply_parts(event: TurnEvent) -> tuple[str, str]:
     """(answer text, thinking text) carried by an event; ("", "") for other events.
 
-    The hook for thinking models: an event class named like `Thinking*` with `text`, or a
-    TokensReceived with a true `thinking` attribute, is thinking; other text is answer.
+    The hook for thinking models: a TokensReceived whose `channel` is "thinking" (or with
+    a true `thinking` attribute, or an event class named `Thinking*` with `text`) is
+    thinking, returned as `reasoning_content`; other text is the answer.
     """
     text = getattr(event, "text", None)
     if not isinstance(text, str) or isinstance(event, TurnFinished):
         return "", ""
-    if type(event).__name__.startswith("Thinking") or getattr(event, "thinking", False) is True:
+    thinking = (
+        getattr(event, "channel", None) == "thinking" or getattr(event, "thinking", 0) is True
+    )
+    if thinking or type(event).__name__.startswith("Thinking"):
         return "", text
     if isinstance(event, TokensReceived):
         return text, ""

@@ -139,3 +139,21 @@ def test_serve_refuses_a_network_address_without_a_key() -> None:
     out = io.StringIO()
     assert run_serve(parse_args(["--serve", "--host", "0.0.0.0"]), out) == 2
     assert "set an API key" in out.getvalue()
+
+
+def test_thinking_text_is_told_apart_from_the_answer() -> None:
+    from dataclasses import dataclass
+
+    from app.chat.events import PromptEvaluated, TokensReceived
+    from app.server.bridge import reply_parts
+
+    @dataclass(frozen=True)
+    class Channelled:  # the shape the thinking events take (TokensReceived.channel)
+        text: str
+        tokens: int
+        decode_s: float
+        channel: str
+
+    assert reply_parts(TokensReceived("hi", 1, 0.0)) == ("hi", "")
+    assert reply_parts(Channelled("hmm", 1, 0.0, "thinking")) == ("", "hmm")
+    assert reply_parts(PromptEvaluated(1, 0, 1, 0.1, 0, 4096)) == ("", "")
