@@ -58,11 +58,13 @@ class HeadlessServer:
 
     def __init__(self, home: Path, *args: str) -> None:
         env = dict(os.environ, HEARTH_HOME=str(home), PYTHONPATH=str(ROOT))
+        self.log = home / "serve-stderr.log"
+        self._stderr = self.log.open("w")  # a file: a full pipe must never block the server
         self.process = subprocess.Popen(
             [sys.executable, "-m", "app.main", "--serve", "--port", "0", "--ctx", "4096", *args],
             env=env,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self._stderr,
             text=True,
         )
         assert self.process.stdout is not None
@@ -70,7 +72,8 @@ class HeadlessServer:
         found = re.search(r"(http://\S+/v1)", self.banner)
         if not found:
             self.process.kill()
-            raise AssertionError(f"no URL in {self.banner!r}: {self.process.stderr.read()}")
+            self.process.wait(30)
+            raise AssertionError(f"no URL in {self.banner!r}: {self.log.read_text()[-3000:]}")
         self.url = found.group(1)
         self.port = int(self.url.rsplit(":", 1)[1].split("/")[0])
 
@@ -81,8 +84,7 @@ class HeadlessServer:
         finally:
             if self.process.stdout:
                 self.process.stdout.close()
-            if self.process.stderr:
-                self.process.stderr.close()
+            self._stderr.close()
 
 
 def request(
