@@ -29,6 +29,9 @@ class Settings:
     memory_bandwidth_gbps: float | None = None  # measured once by the inspector
     welcome_done: bool = False
     remote_servers: tuple[RemoteServer, ...] = ()  # added by hand: "Add a server…"
+    api_server_enabled: bool = False  # the window's "Local API server" switch
+    api_server_port: int = 8080
+    api_server_key: str = ""
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)

@@ -24,6 +24,7 @@ class GenerationParams:
     max_tokens: int = 1024
     seed: int | None = None
     ignore_eos: bool = False  # benchmarks: keep generating past the end-of-turn token
+    grammar: str | None = None  # GBNF text constraining the reply (e.g. JSON output)
 
 
 def default_threads() -> int:

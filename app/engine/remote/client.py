@@ -76,20 +76,31 @@ class ServerClient:
     def open_chat(
         self, model: str, messages: Sequence[Message], params: GenerationParams
     ) -> ChatStream:
-        body: dict[str, Any] = {
-            "model": model,
-            "messages": [{"role": m.role, "content": m.content} for m in messages],
-            "stream": True,
-            "stream_options": {"include_usage": True},
-            "temperature": params.temperature,
-            "top_p": params.top_p,
-            "max_tokens": params.max_tokens,
-        }
-        if params.seed is not None:
-            body["seed"] = params.seed
-        stream = ChatStream(self, model, body)
-        stream.start()
-        return stream
+        body = _sampling(model, params)
+        body["messages"] = [{"role": m.role, "content": m.content} for m in messages]
+        return ChatStream(self, model, "chat/completions", body).start()
+
+    def open_completion(self, model: str, prompt: str, params: GenerationParams) -> ChatStream:
+        """Raw text continuation (/completions), streamed like a chat reply."""
+        body = _sampling(model, params)
+        body["prompt"] = prompt
+        return ChatStream(self, model, "completions", body).start()
+
+    def embeddings(self, model: str, texts: Sequence[str]) -> list[list[float]]:
+        body = {"model": model, "input": list(texts)}
+        response = self._request(
+            lambda: self._http.post(self.endpoint.url("embeddings"), json=body)
+        )
+        self._check_status(response.status_code, response.content, "embeddings", model)
+        data = decode_json(self.endpoint, response.content)
+        rows = data.get("data") if isinstance(data, dict) else None
+        if not isinstance(rows, list) or len(rows) != len(texts):
+            raise errors.not_openai(self.endpoint, "its /embeddings answer has no 'data' list")
+        ordered = sorted(rows, key=lambda row: row.get("index", 0) if isinstance(row, dict) else 0)
+        vectors = [row.get("embedding") if isinstance(row, dict) else None for row in ordered]
+        if not all(isinstance(v, list) and v for v in vectors):
+            raise errors.not_openai(self.endpoint, "an embedding is not a list of numbers")
+        return [[float(x) for x in v] for v in vectors]  # type: ignore[union-attr]
 
     # -- shared by both requests ------------------------------------------------------
     def _request(self, send: Callable[[], Any]) -> Any:
@@ -123,6 +134,20 @@ class ServerClient:
         raise errors.server_failed(self.endpoint, status, said)
 
 
+def _sampling(model: str, params: GenerationParams) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "model": model,
+        "stream": True,
+        "stream_options": {"include_usage": True},
+        "temperature": params.temperature,
+        "top_p": params.top_p,
+        "max_tokens": params.max_tokens,
+    }
+    if params.seed is not None:
+        body["seed"] = params.seed
+    return body
+
+
 def _connect_reason(error: Exception) -> str:
     text = str(error).lower()
     if "refused" in text:
@@ -137,17 +162,19 @@ def _connect_reason(error: Exception) -> str:
 class ChatStream:
     """One streamed chat completion, read on a daemon thread into `items`."""
 
-    def __init__(self, client: ServerClient, model: str, body: dict[str, Any]) -> None:
+    def __init__(self, client: ServerClient, model: str, route: str, body: dict[str, Any]) -> None:
         self.items: queue.SimpleQueue[StreamItem] = queue.SimpleQueue()
         self._client = client
         self._model = model
+        self._route = route
         self._body = body
         self._aborted = threading.Event()
         self._socket: socket.socket | None = None
         self._thread = threading.Thread(target=self._run, name="hearth-remote", daemon=True)
 
-    def start(self) -> None:
+    def start(self) -> ChatStream:
         self._thread.start()
+        return self
 
     def abort(self) -> None:
         """Close the stream now (the reader thread ends on its own)."""
@@ -174,7 +201,7 @@ class ChatStream:
         import httpx
 
         client, endpoint = self._client, self._client.endpoint
-        url = endpoint.url("chat/completions")
+        url = endpoint.url(self._route)
         request = client._http.build_request("POST", url, json=self._body)
         response = client._request(lambda: client._http.send(request, stream=True))
         try:
@@ -183,7 +210,7 @@ class ChatStream:
                 return
             if response.status_code >= 300:
                 client._check_status(
-                    response.status_code, response.read(), "chat/completions", self._model
+                    response.status_code, response.read(), self._route, self._model
                 )
             self._read_body(response)
         except httpx.TimeoutException:

@@ -9,6 +9,7 @@ nothing to save or forget here.
 
 from __future__ import annotations
 
+import math
 import queue
 import threading
 import time
@@ -17,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from app.chat.events import PromptEvaluated, StopReason, TokensReceived, TurnEvent, TurnFinished
 from app.chat.remote import Endpoint, split_model_path
 from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
-from app.engine.errors import ModelLoadError, NoModelLoadedError
+from app.engine.errors import EngineError, ModelLoadError, NoModelLoadedError
 from app.engine.remote import errors
 from app.engine.remote.client import ChatStream, ServerClient, StreamEnd, StreamItem, Timeouts
 from app.engine.remote.figures import RemoteClock, remote_stats
@@ -99,11 +100,36 @@ class RemoteEngine:
         params: GenerationParams,
         cancel: threading.Event,
     ) -> Iterator[TurnEvent]:
+        """Stream a reply; errors before the first byte end the turn too, with a message."""
+        client, clock = self._require(), RemoteClock()
+        return self._turn(client.open_chat(self._model, messages, params), cancel, clock)
+
+    def complete(
+        self,
+        conversation_id: str,
+        prompt_text: str,
+        params: GenerationParams,
+        cancel: threading.Event,
+    ) -> Iterator[TurnEvent]:
+        client, clock = self._require(), RemoteClock()
+        return self._turn(client.open_completion(self._model, prompt_text, params), cancel, clock)
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        vectors = self._require().embeddings(self._model, texts)
+        return [[x / norm for x in v] if (norm := math.hypot(*v)) else v for v in vectors]
+
+    def count_tokens(self, messages: Sequence[Message]) -> int:
+        raise EngineError("A server's tokenizer cannot be reached through the OpenAI API.")
+
+    def _require(self) -> ServerClient:
         if self._client is None or self._info is None:
             raise NoModelLoadedError()
-        context = self._info.context_size
-        clock = RemoteClock()
-        stream = self._client.open_chat(self._model, messages, params)
+        return self._client
+
+    def _turn(
+        self, stream: ChatStream, cancel: threading.Event, clock: RemoteClock
+    ) -> Iterator[TurnEvent]:
+        context = self._info.context_size if self._info else 0
         parts: list[str] = []
         reason: StopReason = "stop"
         error: str | None = None

@@ -63,6 +63,21 @@ class SwitchingEngine:
     ) -> Iterator[TurnEvent]:
         return self._require().chat(conversation_id, messages, params, cancel)
 
+    def complete(
+        self,
+        conversation_id: str,
+        prompt_text: str,
+        params: GenerationParams,
+        cancel: threading.Event,
+    ) -> Iterator[TurnEvent]:
+        return self._require().complete(conversation_id, prompt_text, params, cancel)
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        return self._require().embed(texts)
+
+    def count_tokens(self, messages: Sequence[Message]) -> int:
+        return self._require().count_tokens(messages)
+
     def save_state(self) -> None:
         if self._active is not None:
             self._active.save_state()

@@ -25,6 +25,7 @@ from app.settings import Settings, load_settings
 from app.store import ChatStore, StoreError
 from app.ui.common.icons import app_icon
 from app.ui.common.theme import apply_system_theme
+from app.ui.server.qt_loop import qt_event_loop
 from app.ui.shell.main_window import MainWindow
 from app.ui.shell.welcome_dialog import offer_welcome
 
@@ -99,7 +100,8 @@ def run_gui(args: argparse.Namespace | None = None, *, exit_if_engine_stuck: boo
     QTimer.singleShot(0, lambda: offer_welcome(window))
     code = 1
     try:
-        code = app.exec()
+        result: Any = qt_event_loop().run_forever()  # qasync returns Qt's exit code
+        code = int(result)
         return code
     finally:
         window.close()  # no-op when already closed; saves and stops the engine otherwise

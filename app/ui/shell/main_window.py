@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.chat.events import TurnFinished
 from app.chat.remote import RemoteServer, is_remote_path
 from app.chat.values import ModelInfo
 from app.engine.runner import EngineRunner
@@ -39,7 +40,9 @@ from app.ui.conversations.conversation_list import ConversationList
 from app.ui.models.model_controller import ModelController
 from app.ui.models.model_picker import ModelPicker
 from app.ui.panels.inspector_panel import InspectorPanel
-from app.ui.panels.stats_panel import StatsPanel
+from app.ui.panels.stats_panel import STATE_IDLE, StatsPanel
+from app.ui.server.api_server_controller import ApiServerController
+from app.ui.server.api_server_panel import ApiServerPanel
 from app.ui.shell.inspector_link import InspectorLink, stats_tabs
 from app.ui.shell.window_actions import WindowActions
 from app.ui.shell.window_state import WindowState, load_window_state, save_window_state
@@ -78,6 +81,7 @@ class MainWindow(QMainWindow):
         self.models = ModelController(runner, self.bridge, self.picker, self.stats_panel, self)
         self.conversations = ConversationController(store, self.chat, self.conversation_list, self)
         self.window_actions = WindowActions(self)
+        self.api_server = ApiServerController(runner, self)
         self.inspector.set_bandwidth(settings.memory_bandwidth_gbps)
         self.inspector_link = InspectorLink(
             self.inspector,
@@ -100,6 +104,11 @@ class MainWindow(QMainWindow):
         self.stats_panel = StatsPanel(self)
         self.inspector = InspectorPanel(self.runner, self.bridge, self)
         self.side_tabs = stats_tabs(self.stats_panel, self.inspector, self)
+        self.api_panel = ApiServerPanel(self)
+        self.api_panel.port.setValue(self.settings.api_server_port)
+        self.api_panel.key.setText(self.settings.api_server_key)
+        self.side_tabs.addTab(self.api_panel, "API")
+        self.side_tabs.setTabToolTip(2, "The local OpenAI-compatible API server.")
         self.picker = ModelPicker(self)
         self.model_picker = self.picker.combo()
         center = self.chat_area = QWidget(self)
@@ -134,6 +143,11 @@ class MainWindow(QMainWindow):
         self.picker.add_server_requested.connect(self.open_add_server)
         self.picker.download_requested.connect(self.window_actions.open_downloads)
         self.chat.conversation_opened.connect(self._on_chat_conversation_opened)
+        self.api_panel.start_requested.connect(self.api_server.start)
+        self.api_panel.stop_requested.connect(self.api_server.stop)
+        self.api_server.running_changed.connect(self._on_api_server_running_changed)
+        self.api_server.request_finished.connect(self.api_panel.add_record)
+        self.api_server.turn_finished.connect(self._on_api_server_turn_finished)
         for keys, slot in (
             ("Ctrl+Return", self.composer.submit),
             ("Ctrl+Enter", self.composer.submit),
@@ -164,6 +178,8 @@ class MainWindow(QMainWindow):
             self.show_status(f"The last model ({last}) is missing; using the default model.")
         if path:
             self.load_model(path)
+        if self.settings.api_server_enabled:
+            self.api_server.start(self.settings.api_server_port, self.settings.api_server_key)
 
     def load_model(self, path: str) -> None:
         self.chat.stop()  # the load runs after the reply ends (one engine thread)
@@ -207,6 +223,22 @@ class MainWindow(QMainWindow):
             name = wanted if is_remote_path(wanted) else Path(wanted).name
             self.show_status(f"Switching to {name}, this conversation's model")
             self.load_model(wanted)
+
+    def _on_api_server_running_changed(self, url: str | None, message: str | None) -> None:
+        self.api_panel.set_running(url, message)
+        port, key = self.api_panel.port.value(), self.api_panel.key.text().strip()
+        changed = self.settings.with_changes(
+            api_server_enabled=url is not None, api_server_port=port, api_server_key=key
+        )
+        if changed != self.settings and (url is not None or message is None):
+            self.settings = changed
+            self._persist_settings(changed)
+
+    def _on_api_server_turn_finished(self, event: TurnFinished) -> None:
+        """An API request's figures, shown like a chat turn's (unless a chat turn runs)."""
+        if self.stats_panel.state == STATE_IDLE:
+            self.stats_panel.turn_finished(event)
+        self.inspector.turn_finished(event, [])
 
     def _on_picker_add_folder_requested(self, folder: str) -> None:
         if folder and folder not in self.settings.model_folders:
@@ -270,6 +302,7 @@ class MainWindow(QMainWindow):
             except OSError as error:
                 self.show_status(f"Could not save the window layout: {error}")
             self.session.close(wait_s=CLOSE_WAIT_S)
+            self.api_server.stop()
             self.runner.shutdown(timeout=SHUTDOWN_WAIT_S)
         event.accept()
 
