@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,22 +17,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.engine.remote.client import Timeouts
 from tests.remote.openai_server import Server
+from tests.remote.remote_helpers import FAST, free_port
+from tests.remote.remote_window import make_remote_window
 
-FAST = Timeouts(connect_s=2.0, read_s=1.0)  # "never answers" becomes an error in a second
+__all__ = ["FAST", "free_port", "make_remote_window"]
 
 
 @pytest.fixture
 def server() -> Iterator[Server]:
     with Server() as started:
         yield started
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for_models(base_url: str, process: subprocess.Popen[bytes], timeout: float) -> None:

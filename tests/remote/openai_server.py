@@ -77,6 +77,18 @@ class _Handler(BaseHTTPRequestHandler):
         owner.seen.append(Seen("POST", self.path, dict(self.headers), body))
         if not self._authorized():
             return
+        if self.path == f"{owner.prefix}/embeddings":
+            vectors = [[float(len(text)), 3.0, 4.0] for text in body["input"]]
+            data = [{"index": i, "embedding": v} for i, v in enumerate(vectors)]
+            self._send(200, json.dumps({"object": "list", "data": data}).encode())
+            return
+        if self.path == f"{owner.prefix}/completions":
+            self._start_stream()
+            for word in ("once", " upon", " a", " time"):
+                choice = {"index": 0, "text": word, "finish_reason": None}
+                self._write(b"data: " + json.dumps({"choices": [choice]}).encode() + b"\n\n")
+            self._write(chunk(finish="length") + b"data: [DONE]\n\n")
+            return
         if self.path != f"{owner.prefix}/chat/completions":
             self._send(404, b"<html>Not Found</html>", "text/html")
             return

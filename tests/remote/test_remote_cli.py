@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import app
-from tests.remote.conftest import free_port
 from tests.remote.openai_server import REPLY, Server
+from tests.remote.remote_helpers import free_port
 from tests.values_factory import turn_stats
 
 ROOT = Path(app.__file__).resolve().parent.parent

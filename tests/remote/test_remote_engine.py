@@ -10,12 +10,12 @@ import pytest
 
 from app.chat.events import PromptEvaluated, TokensReceived, TurnFinished
 from app.chat.values import GenerationParams, LoadOptions, Message
-from app.engine.errors import ModelLoadError
+from app.engine.errors import EngineError, ModelLoadError
 from app.engine.fake import FakeEngine
 from app.engine.remote.remote_engine import RemoteEngine
 from app.engine.remote.switching import SwitchingEngine
-from tests.remote.conftest import FAST, free_port
 from tests.remote.openai_server import REPLY, Server
+from tests.remote.remote_helpers import FAST, free_port
 
 HELLO = [Message("system", "Be brief."), Message("user", "Hello there")]
 
@@ -157,3 +157,16 @@ def test_switching_engine_keeps_the_previous_model_when_a_server_fails(server: S
     assert engine.prompt_pieces(HELLO) == [], "a server's tokenizer is not reachable"
     engine.load("/models/local.gguf", LoadOptions())
     assert engine.info is not None and not engine.info.is_remote
+
+
+def test_raw_completion_and_embeddings_go_to_their_routes(server: Server) -> None:
+    engine = loaded(server, "good")
+    events = list(engine.complete("c", "Tell me", GenerationParams(), threading.Event()))
+    finished = events[-1]
+    assert isinstance(finished, TurnFinished) and finished.reason == "length"
+    assert finished.text == "once upon a time" and server.seen[-1].body["prompt"] == "Tell me"
+    vectors = engine.embed(["abc", "hello"])
+    assert [round(x, 6) for x in vectors[0]] == [0.514496, 0.514496, 0.685994]
+    assert all(abs(sum(x * x for x in v) - 1) < 1e-9 for v in vectors)
+    with pytest.raises(EngineError, match="tokenizer cannot be reached"):
+        engine.count_tokens(HELLO)

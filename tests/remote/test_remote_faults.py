@@ -19,8 +19,8 @@ from app.session import ChatSession
 from app.settings import Settings
 from app.store import ChatStore
 from tests.faults.live_session import TurnResult
-from tests.remote.conftest import FAST, free_port
 from tests.remote.openai_server import REPLY, Server
+from tests.remote.remote_helpers import FAST, free_port
 
 # model -> (what the message says, the partial reply that must be kept)
 CASES = {
