@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from pathlib import PurePath
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 REMOTE_SCHEMES = ("http://", "https://")
@@ -108,3 +109,13 @@ def remote_label(path: str) -> str:
     """'qwen2.5-32b on gpu-box:8080', how the window names a remote model."""
     endpoint, model = split_model_path(path)
     return f"{model or '(server default)'} on {endpoint.netloc}"
+
+
+def display_name(path: str) -> str:
+    """How a model is named in short texts: a file's name, or 'model on host:port'."""
+    if is_remote_path(path):
+        try:
+            return remote_label(path)
+        except ValueError:
+            return path
+    return PurePath(path).name

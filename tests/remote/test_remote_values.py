@@ -91,3 +91,12 @@ def test_unknown_figures_are_null_in_json_and_stay_unknown_when_read_back() -> N
     local = turn_stats()
     assert set(local.as_json()) == set(data), "local and remote replies have the same keys"
     assert isinstance(back, TurnStats) and stats_from_json(local.as_json()) == local
+
+
+def test_short_texts_name_a_remote_model_by_its_id_and_server() -> None:
+    from app.chat.remote import display_name
+    from app.store.export import model_name
+
+    path = Endpoint("http://gpu-box:8080/v1").model_path("qwen2.5:72b")
+    assert display_name(path) == model_name(path) == "qwen2.5:72b on gpu-box:8080"
+    assert display_name("/models/SmolLM2.Q4_1.gguf") == "SmolLM2.Q4_1.gguf"

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Future
-from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
+from app.chat.remote import display_name
 from app.chat.values import LoadOptions, ModelInfo
 from app.engine.runner import EngineRunner
 from app.ui.common.engine_bridge import EngineBridge
@@ -58,7 +58,7 @@ class ModelController(QObject):
         """Start loading `path`; `loaded` or `load_failed` follows on the GUI thread."""
         self._pending += 1
         self._picker.set_current(path)
-        self._picker.set_busy(True, f"Loading {Path(path).name}…")
+        self._picker.set_busy(True, f"Loading {display_name(path)}…")
         self._stats.set_loading(path)
         future = self._runner.load(path, options)
         self._bridge.when_done(future, lambda done: self._on_load_done(path, done))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import psutil
 from PySide6.QtCore import QTimer
@@ -18,7 +17,7 @@ from PySide6.QtGui import QColor, QHideEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import QFormLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from app.chat.events import PromptEvaluated, TokensReceived, TurnFinished, TurnStats
-from app.chat.remote import is_remote_path
+from app.chat.remote import display_name
 from app.chat.values import ModelInfo
 from app.ui.common import format as fmt
 from app.ui.common.theme import ERROR_COLOR, WARNING_COLOR
@@ -100,8 +99,7 @@ class StatsPanel(QWidget):
     # -- public API ------------------------------------------------------------------
     def set_loading(self, path: str) -> None:
         self._state = STATE_LOADING
-        name = path.rsplit("#", 1)[-1] if is_remote_path(path) else Path(path).name
-        self._set("stat_model", f"Loading {name}…")
+        self._set("stat_model", f"Loading {display_name(path)}…")
         self._show_message("")
         self._render_turn()
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.chat.events import TurnFinished
-from app.chat.remote import RemoteServer, is_remote_path
+from app.chat.remote import RemoteServer, display_name, is_remote_path
 from app.chat.values import ModelInfo
 from app.engine.runner import EngineRunner
 from app.session import ChatSession
@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
 
     def _on_models_load_failed(self, path: str, message: str) -> None:
         self.composer.set_model_loaded(self.models.info is not None)
-        self.show_status(f"Could not load {Path(path).name}")
+        self.show_status(f"Could not load {display_name(path)}")
         box = QMessageBox(QMessageBox.Icon.Warning, "Model not loaded", message, parent=self)
         box.setObjectName("load_error_box")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -220,8 +220,7 @@ class MainWindow(QMainWindow):
         if not wanted or loaded is None or wanted == loaded or self.models.loading:
             return
         if self._usable(wanted):
-            name = wanted if is_remote_path(wanted) else Path(wanted).name
-            self.show_status(f"Switching to {name}, this conversation's model")
+            self.show_status(f"Switching to {display_name(wanted)}, this conversation's model")
             self.load_model(wanted)
 
     def _on_api_server_running_changed(self, url: str | None, message: str | None) -> None:
