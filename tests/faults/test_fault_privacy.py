@@ -19,42 +19,14 @@ from typing import Any
 
 import pytest
 
-import app
 from tests.faults import audit
 from tests.faults.audit import outside
 from tests.faults.recording import RecordProperty
+from tests.faults.sandbox import FOLDERS
+from tests.faults.sandbox import run_child as _child
+from tests.faults.sandbox import sandbox_env as _env
 
 pytestmark = pytest.mark.model
-
-ROOT = Path(app.__file__).resolve().parent.parent
-FOLDERS = ("home", "user-home", "tmp", "cwd")
-
-
-def _env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "HF_", "HEARTH_"))}
-    return env | {
-        "HEARTH_HOME": str(tmp_path / "home"),
-        "HOME": str(tmp_path / "user-home"),
-        "TMPDIR": str(tmp_path / "tmp"),
-        "PYTHONPATH": str(ROOT),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "QT_QPA_PLATFORM": "offscreen",
-    }
-
-
-def _child(tmp_path: Path, module: str, *args: str) -> list[dict[str, Any]]:
-    """Run `python -m module args` in the sandbox folders; its JSON lines."""
-    done = subprocess.run(
-        [sys.executable, "-m", module, *args],
-        cwd=tmp_path / "cwd",
-        env=_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
 
 
 def _assert_private(tmp_path: Path, reports: list[dict[str, Any]]) -> int:

@@ -21,7 +21,7 @@ from app.chat.remote import RemoteServer
 from app.settings import Settings, save_settings
 from tests.faults.audit import outside
 from tests.faults.recording import RecordProperty
-from tests.faults.test_fault_privacy import FOLDERS, _child
+from tests.faults.sandbox import FOLDERS, run_child
 from tests.remote.openai_server import REPLY, Server
 
 pytestmark = pytest.mark.model
@@ -50,7 +50,7 @@ def _lan_address() -> str | None:
 
 def _session_run(tmp_path: Path, model: Path, server: Server) -> dict[str, Any]:
     child = "tests.faults.remote_privacy_child"
-    (report,) = _child(tmp_path, child, str(model), server.base_url)
+    (report,) = run_child(tmp_path, child, str(model), server.base_url)
     return report
 
 
@@ -97,11 +97,11 @@ def test_the_window_on_a_remote_model_then_a_local_one_with_the_server_added(
     with Server() as server:
         monkeypatch.setenv("HEARTH_HOME", str(tmp_path / "home"))
         save_settings(Settings(remote_servers=(RemoteServer(server.base_url, ("good",)),)))
-        remote = _child(
+        remote = run_child(
             tmp_path, driver, server.model_path("good"), "Hello, server!",
             "--close-when-finished", "--audit",
         )  # fmt: skip
-        local = _child(
+        local = run_child(
             tmp_path, driver, str(default_model), "Hello, here!",
             "--close-when-finished", "--audit",
         )  # fmt: skip

@@ -2,36 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-import app
 from tests.remote.openai_server import REPLY, Server
-from tests.remote.remote_helpers import free_port
-from tests.values_factory import turn_stats
-
-ROOT = Path(app.__file__).resolve().parent.parent
-LOCAL_KEYS = set(turn_stats().as_json())
-
-
-def hearth_cli(*args: str, stdin: str = "Hello\n") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "app", "--cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        check=False,
-    )
-
-
-def json_lines(stdout: str) -> list[dict[str, object]]:
-    return [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+from tests.remote.remote_helpers import LOCAL_KEYS, free_port, hearth_cli, json_lines
 
 
 def test_a_chat_through_a_server_prints_the_same_json_keys(server: Server) -> None:

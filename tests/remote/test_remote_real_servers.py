@@ -20,9 +20,8 @@ from app.engine.fake import FakeEngine
 from app.engine.remote.remote_engine import RemoteEngine
 from app.settings import Settings
 from app.ui.common.format import UNKNOWN
-from tests.remote.remote_helpers import FAST
+from tests.remote.remote_helpers import FAST, LOCAL_KEYS, hearth_cli, json_lines
 from tests.remote.remote_window import activate, add_server
-from tests.remote.test_remote_cli import LOCAL_KEYS, hearth_cli, json_lines
 from tests.server.server_helpers import HeadlessServer, ThreadServer
 from tests.ui.window_helpers import send
 

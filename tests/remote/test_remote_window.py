@@ -129,7 +129,7 @@ def test_a_conversation_remembers_its_remote_model_only_while_the_server_is_adde
     assert loaded.args[0].path == server.model_path("good")
     activate(qtbot, window, FAKE_MODEL)
     requests = len(server.seen)
-    window.settings = window.settings.with_changes(remote_servers=())
+    window.settings_controller.remember(remote_servers=())
     window.chat.new_conversation()
     window.conversations.open(remote_chat)
     qtbot.wait(200)

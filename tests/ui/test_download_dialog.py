@@ -147,6 +147,8 @@ def test_corrupted_download_is_reported_and_can_be_resumed(
     hub.faults = Faults()
     qtbot.mouseClick(row.resume_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: row.status.text().startswith("Verified"), timeout=WAIT_MS)
+    # "ready" travels its own queued path: it may arrive just after the row says Verified
+    qtbot.waitUntil(lambda: len(ready) >= 1, timeout=WAIT_MS)
     assert len(ready) == 1
 
 

@@ -18,6 +18,7 @@ from app.ui.panels.sparkline import (
     sparkline_points,
 )
 from app.ui.panels.stats_panel import STAT_ROWS, StatsPanel
+from tests.ui.labels import label_text as text
 from tests.values_factory import model_info, turn_stats
 
 REQUIRED = [
@@ -39,12 +40,6 @@ def panel(qtbot):
     qtbot.addWidget(widget)
     widget.set_model(model_info())
     return widget
-
-
-def text(panel: StatsPanel, name: str) -> str:
-    label = panel.findChild(QLabel, name)
-    assert label is not None, name
-    return label.text()
 
 
 def test_every_stat_has_object_name_accessible_name_and_tooltip(panel):

@@ -3,17 +3,13 @@
 The worker never touches a widget. A TurnStream calls its listener (on the worker thread)
 once per batch of events, when its queue goes from empty to non-empty; the listener only
 emits `events_ready`, a queued signal, and the GUI thread drains the stream when it runs.
-Futures (a model load, any job) report back the same way: `when_done` runs a callback on
-the GUI thread once the future completes. Nothing here ever blocks the GUI thread.
+Other work off the GUI thread (a model load, any job) reports back through `Operation`
+(operation.py). Nothing here ever blocks the GUI thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import Future
-from typing import Any
-
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal
 
 from app.engine.runner import TurnStream
 
@@ -21,13 +17,11 @@ from app.engine.runner import TurnStream
 class EngineBridge(QObject):
     events_ready = Signal()  # on the GUI thread: some TurnStream has events waiting
     _woken = Signal()  # emitted on whatever thread the stream's producer runs
-    _call = Signal(object)  # a callable to run on the GUI thread
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         queued = Qt.ConnectionType.QueuedConnection  # also when emitted on the GUI thread
         self._woken.connect(self.events_ready, queued)
-        self._call.connect(self._on_call, queued)
 
     def watch(self, stream: TurnStream) -> None:
         """Emit `events_ready` whenever `stream` has a new batch of events."""
@@ -35,11 +29,3 @@ class EngineBridge(QObject):
 
     def _wake(self) -> None:
         self._woken.emit()
-
-    def when_done(self, future: Future[Any], callback: Callable[[Future[Any]], None]) -> None:
-        """Run `callback(future)` on the GUI thread once `future` is done."""
-        future.add_done_callback(lambda done: self._call.emit(lambda: callback(done)))
-
-    @Slot(object)
-    def _on_call(self, function: Callable[[], None]) -> None:
-        function()

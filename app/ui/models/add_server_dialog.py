@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.chat.remote import Endpoint, EndpointURLError, RemoteServer, normalize_base_url
-from app.ui.common.background import run_in_background, task_relay
+from app.ui.common.operation import Operation
 from app.ui.common.theme import ERROR_COLOR, WARNING_COLOR
 
 Lister = Callable[[str, str], list[str]]  # (base URL, API key) -> model ids
@@ -71,7 +71,6 @@ class AddServerDialog(QDialog):
         self._models: list[str] = []
         self.key_in_settings = not has_keyring()
         self._build()
-        task_relay().finished.connect(self._on_task_finished)
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -146,12 +145,18 @@ class AddServerDialog(QDialog):
         self.model_list.clear()
         self.list_button.setEnabled(False)
         self._show(f"Asking {Endpoint(url).netloc} for its models…")
-        self._pending = run_in_background(lambda: (url, lister(url, key)), "hearth-list-models")
+        self._pending += 1
+        ask = self._pending
+        Operation(
+            parent=self,
+            operation=lambda: (url, lister(url, key)),
+            success=lambda result: self._on_listed(ask, result, None),
+            failure=lambda error: self._on_listed(ask, None, error),
+        ).run_in_background(name="hearth-list-models")
 
-    def _on_task_finished(self, token: int, result: Any, error: Exception | None) -> None:
-        if token != self._pending:
-            return
-        self._pending = 0
+    def _on_listed(self, ask: int, result: Any, error: Exception | None) -> None:
+        if ask != self._pending:
+            return  # an older listing that finished after a newer one was asked
         self.list_button.setEnabled(True)
         if error is not None:
             self._show(str(error) or type(error).__name__, ERROR_COLOR)

@@ -8,7 +8,6 @@ stays loaded (the engine guarantees that; the picker goes back to it).
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
@@ -16,8 +15,8 @@ from PySide6.QtCore import QObject, Signal
 from app.chat.remote import display_name
 from app.chat.values import LoadOptions, ModelInfo
 from app.engine.runner import EngineRunner
-from app.ui.common.engine_bridge import EngineBridge
 from app.ui.common.format import format_seconds
+from app.ui.common.operation import Operation
 from app.ui.models.model_picker import ModelPicker
 
 
@@ -36,14 +35,12 @@ class ModelController(QObject):
     def __init__(
         self,
         runner: EngineRunner,
-        bridge: EngineBridge,
         picker: ModelPicker,
         stats: ModelStatsView,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._runner = runner
-        self._bridge = bridge
         self._picker = picker
         self._stats = stats
         self._pending = 0
@@ -60,28 +57,35 @@ class ModelController(QObject):
         self._picker.set_current(path)
         self._picker.set_busy(True, f"Loading {display_name(path)}…")
         self._stats.set_loading(path)
-        future = self._runner.load(path, options)
-        self._bridge.when_done(future, lambda done: self._on_load_done(path, done))
+        Operation(
+            parent=self,
+            success=self._on_loaded,
+            failure=lambda error: self._on_load_failed(path, error),
+        ).follow(self._runner.load(path, options))
 
     def probe_gpu(self, probe: Callable[[], bool]) -> None:
         """Ask (on the worker thread) whether this build can offload to a GPU."""
-        future = self._runner.submit(lambda _engine: probe())
-        self._bridge.when_done(future, self._on_gpu_probe_done)
+        Operation(
+            parent=self,
+            operation=probe,
+            success=lambda available: self._set_gpu_offload(bool(available)),
+            failure=lambda _error: self._set_gpu_offload(False),
+        ).run_on(lambda work: self._runner.submit(lambda _engine: work()))
 
-    def _on_gpu_probe_done(self, future: Future[bool]) -> None:
-        self.gpu_offload_available = future.exception() is None and bool(future.result())
+    def _set_gpu_offload(self, available: bool) -> None:
+        self.gpu_offload_available = available
 
-    def _on_load_done(self, path: str, future: Future[ModelInfo]) -> None:
+    def _on_loaded(self, info: ModelInfo) -> None:
         self._pending -= 1
-        error = future.exception()
-        if error is None:
-            self.info = future.result()
-            self._stats.set_model(self.info)
-            self._picker.set_current(self.info.path)
-            seconds = format_seconds(self.info.load_seconds)
-            self._picker.set_busy(self.loading, f"Loaded in {seconds}")
-            self.loaded.emit(self.info)
-            return
+        self.info = info
+        self._stats.set_model(info)
+        self._picker.set_current(info.path)
+        seconds = format_seconds(info.load_seconds)
+        self._picker.set_busy(self.loading, f"Loaded in {seconds}")
+        self.loaded.emit(info)
+
+    def _on_load_failed(self, path: str, error: Exception) -> None:
+        self._pending -= 1
         message = str(error) if str(error) else repr(error)
         self._stats.set_load_failed(message)
         self._picker.set_current(self.info.path if self.info else None)

@@ -13,7 +13,7 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 
 from app import paths
 from app.chat.remote import RemoteServer, is_remote_path
-from app.ui.common.background import run_in_background, task_relay
 from app.ui.common.format import format_model_details
+from app.ui.common.operation import Operation
 from app.ui.models import remote_items
 
 if TYPE_CHECKING:
@@ -120,7 +120,6 @@ class ModelPicker(QWidget):
         self._current: str | None = None
         self._pending = 0
         self._build()
-        task_relay().finished.connect(self._on_task_finished)
         self._watcher = QFileSystemWatcher(self)
         self._watcher.directoryChanged.connect(self._on_watcher_directory_changed)
         self._rescan_timer = QTimer(self)
@@ -134,7 +133,14 @@ class ModelPicker(QWidget):
         self._folders = tuple(str(f) for f in extra_folders)
         self._watch(self._folders)
         folders, scanner = [Path(f) for f in self._folders], self._scanner
-        self._pending = run_in_background(lambda: scanner(folders), name="hearth-model-scan")
+        self._pending += 1
+        scan = self._pending
+        Operation(
+            parent=self,
+            operation=lambda: scanner(folders),
+            success=lambda models: self._on_scan_done(scan, models, None),
+            failure=lambda error: self._on_scan_done(scan, (), error),
+        ).run_in_background(name="hearth-model-scan")
 
     def set_servers(self, servers: Sequence[RemoteServer]) -> None:
         """The servers the person added (their models get a group each)."""
@@ -247,9 +253,11 @@ class ModelPicker(QWidget):
         self._combo.setCurrentIndex(row)
 
     # -- reactions -------------------------------------------------------------------
-    def _on_task_finished(self, token: int, result: Any, error: Exception | None) -> None:
-        if token != self._pending:
-            return  # another caller's task, or an older scan that finished after a newer one
+    def _on_scan_done(
+        self, scan: int, result: Sequence[LocalModel], error: Exception | None
+    ) -> None:
+        if scan != self._pending:
+            return  # an older scan that finished after a newer one
         if error is not None:
             log.error("scanning for models failed: %r", error)
             self._rebuild((), failure=str(error) or type(error).__name__)

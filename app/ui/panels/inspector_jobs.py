@@ -1,61 +1,45 @@
-"""InspectorJobs: the Inspector's background work, answered on the GUI thread.
+"""InspectorJobs: where the Inspector's background work runs.
 
 Jobs run on the engine's worker thread when there is a runner, so a bandwidth measurement
 never competes with decoding for memory (and never slows a reply); without a runner (or
-after it shut down) they run on a private thread. Results come back through
-EngineBridge.when_done, on the GUI thread.
+after it shut down) they run on a private thread. The panel runs them as `Operation`s, so
+their outcome arrives on the GUI thread.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
-
-from PySide6.QtCore import QObject
+from typing import TypeVar
 
 from app.engine.protocol import ChatEngine
 from app.engine.runner import EngineRunner
-from app.ui.common.engine_bridge import EngineBridge
 
 T = TypeVar("T")
-Done = Callable[[Future[Any]], None]
 
 
-class InspectorJobs(QObject):
-    def __init__(
-        self,
-        runner: EngineRunner | None,
-        bridge: EngineBridge | None,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
+class InspectorJobs:
+    def __init__(self, runner: EngineRunner | None) -> None:
         self.runner = runner
-        self._bridge = bridge or EngineBridge(self)
         self._executor: ThreadPoolExecutor | None = None
 
-    def run(self, job: Callable[[], T], done: Done) -> None:
-        """`job()` off the GUI thread, then `done(future)` on it."""
-        future: Future[T] | None = None
+    def submit(self, job: Callable[[], T]) -> Future[T]:
+        """`job()` off the GUI thread: on the engine's worker if there is one."""
         if self.runner is not None:
             try:
-                future = self.runner.submit(lambda _engine: job())
+                return self.runner.submit(lambda _engine: job())
             except RuntimeError:  # the runner is shut down
-                future = None
-        if future is None:
-            future = self._private().submit(job)
-        self._bridge.when_done(future, done)
+                pass
+        return self._private().submit(job)
 
-    def run_on_engine(self, job: Callable[[ChatEngine], T], done: Done) -> bool:
-        """`job(engine)` on the engine's worker; False when there is no engine to ask."""
+    def submit_on_engine(self, job: Callable[[ChatEngine], T]) -> Future[T] | None:
+        """`job(engine)` on the engine's worker; None when there is no engine to ask."""
         if self.runner is None:
-            return False
+            return None
         try:
-            future = self.runner.submit(job)
+            return self.runner.submit(job)
         except RuntimeError:
-            return False
-        self._bridge.when_done(future, done)
-        return True
+            return None
 
     def _private(self) -> ThreadPoolExecutor:
         if self._executor is None:

@@ -5,14 +5,13 @@ read, and the tokens themselves on demand), the KV cache and what happens when i
 and decode speed against this machine's memory bandwidth. Per model: quantization. Per
 conversation: time to first token and decode speed over the turns. The numbers come from
 app.inspect; this widget only shows them and runs the two background jobs (bandwidth,
-prompt tokens) through InspectorJobs. It changes only when a reply finishes or the model
-changes, never per token.
+prompt tokens) as `Operation`s, where InspectorJobs says. It changes only when a reply
+finishes or the model changes, never per token.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
@@ -29,7 +28,7 @@ from app.inspect.prompt import prompt_as_sent
 from app.session.values import engine_messages
 from app.store import StoredMessage
 from app.ui.common import format as fmt
-from app.ui.common.engine_bridge import EngineBridge
+from app.ui.common.operation import Operation
 from app.ui.panels import inspector_text as text
 from app.ui.panels.inspector_jobs import InspectorJobs
 from app.ui.panels.inspector_layout import HIDE_TOKENS, SHOW_TOKENS, InspectorWidgets
@@ -56,7 +55,6 @@ class InspectorPanel(QWidget):
     def __init__(
         self,
         runner: EngineRunner | None = None,
-        bridge: EngineBridge | None = None,
         parent: QWidget | None = None,
         measure: Callable[[], BandwidthMeasurement] = measure_bandwidth,
     ) -> None:
@@ -65,7 +63,7 @@ class InspectorPanel(QWidget):
         self.setAccessibleName("Inspector")
         self.setMinimumWidth(240)
         self.history = TurnHistory()
-        self.jobs = InspectorJobs(runner, bridge, self)
+        self.jobs = InspectorJobs(runner)
         self._measure = measure
         self._info: ModelInfo | None = None
         self._bandwidth: float | None = None
@@ -143,7 +141,12 @@ class InspectorPanel(QWidget):
         self._measuring = True
         self._bandwidth_error = ""
         self._render_speed()
-        self.jobs.run(self._measure, self._on_bandwidth_done)
+        Operation(
+            parent=self,
+            operation=self._measure,
+            success=self._on_bandwidth_measured,
+            failure=self._on_bandwidth_failed,
+        ).run_on(self.jobs.submit)
 
     def request_prompt_tokens(self) -> None:
         """Ask the engine (on its worker) for the last prompt, split into tokens."""
@@ -152,11 +155,14 @@ class InspectorPanel(QWidget):
             return
         self._pieces_request += 1
         request = self._pieces_request
-        asked = self.jobs.run_on_engine(
-            lambda engine: engine.prompt_pieces(messages),
-            lambda done: self._on_pieces_done(request, done),
-        )
-        self._ui.tokens_status.setText("Splitting the prompt into tokens…" if asked else "")
+        future = self.jobs.submit_on_engine(lambda engine: engine.prompt_pieces(messages))
+        if future is not None:
+            Operation[list[str]](
+                parent=self,
+                success=lambda pieces: self._on_pieces_done(request, pieces),
+                failure=lambda error: self._on_pieces_failed(request, error),
+            ).follow(future)
+        self._ui.tokens_status.setText("Splitting the prompt into tokens…" if future else "")
 
     @property
     def measuring(self) -> bool:
@@ -193,24 +199,27 @@ class InspectorPanel(QWidget):
         return self._ui.charts["insp_history_ttft"], self._ui.charts["insp_history_decode"]
 
     # -- background results (GUI thread) ---------------------------------------------
-    def _on_bandwidth_done(self, future: Future[BandwidthMeasurement]) -> None:
+    def _on_bandwidth_measured(self, measurement: BandwidthMeasurement) -> None:
         self._measuring = False
-        error = future.exception()
-        if error is None and future.result().gbps > 0:
-            self._bandwidth = future.result().gbps
+        if measurement.gbps > 0:
+            self._bandwidth = measurement.gbps
             self.bandwidth_measured.emit(self._bandwidth)
         else:
-            self._bandwidth_error = (str(error) or type(error).__name__) if error else "no result"
+            self._bandwidth_error = "no result"
         self._render()
 
-    def _on_pieces_done(self, request: int, future: Future[list[str]]) -> None:
+    def _on_bandwidth_failed(self, error: Exception) -> None:
+        self._measuring = False
+        self._bandwidth_error = str(error) or type(error).__name__
+        self._render()
+
+    def _on_pieces_failed(self, request: int, error: Exception) -> None:
+        if request == self._pieces_request:  # else a newer prompt was asked for meanwhile
+            self._ui.tokens_status.setText(f"Could not split the prompt: {error}")
+
+    def _on_pieces_done(self, request: int, pieces: list[str]) -> None:
         if request != self._pieces_request:
             return  # a newer prompt was asked for meanwhile
-        error = future.exception()
-        if error is not None:
-            self._ui.tokens_status.setText(f"Could not split the prompt: {error}")
-            return
-        pieces = future.result()
         self._ui.tokens_view.set_pieces(pieces)
         self._ui.tokens_status.setText(f"{len(pieces):,} tokens in the last prompt.")
 

@@ -1,14 +1,14 @@
 """MainWindow: conversation list | transcript and composer | stats panel, model picker on top.
 
 The window only composes and wires: ChatController runs turns, ConversationController the
-list, ModelController model loading. The engine is reached only through the runner handed
-in (tests hand in a runner over the FakeEngine).
+list, ModelController model loading, ModelChoice which model that is, SettingsController
+owns and saves the settings, WindowActions the menus. The engine is reached only through
+the runner handed in (tests hand in a runner over the FakeEngine).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.chat.events import TurnFinished
-from app.chat.remote import RemoteServer, display_name, is_remote_path
+from app.chat.remote import RemoteServer, display_name
 from app.chat.values import ModelInfo
 from app.engine.runner import EngineRunner
 from app.session import ChatSession
 from app.settings import Settings, save_settings
-from app.store import ChatStore, ConversationRecord
+from app.store import ChatStore
 from app.ui.chat.chat_controller import ChatController
 from app.ui.chat.composer import Composer
 from app.ui.chat.remote_mark import RemoteMark
@@ -44,7 +44,9 @@ from app.ui.panels.stats_panel import STATE_IDLE, StatsPanel
 from app.ui.server.api_server_controller import ApiServerController
 from app.ui.server.api_server_panel import ApiServerPanel
 from app.ui.shell.inspector_link import InspectorLink, stats_tabs
-from app.ui.shell.window_actions import WindowActions
+from app.ui.shell.model_choice import ModelChoice
+from app.ui.shell.settings_controller import SettingsController
+from app.ui.shell.window_actions import WindowActions, WindowCommands
 from app.ui.shell.window_state import WindowState, load_window_state, save_window_state
 
 CLOSE_WAIT_S = 1.0  # how long closing waits for a stopped reply to end before saving it
@@ -68,9 +70,8 @@ class MainWindow(QMainWindow):
         self.resize(1280, 820)
         self.runner = runner
         self.store = store
-        self.settings = settings
+        self.settings_controller = SettingsController(settings, persist_settings, self)
         self.default_model = default_model
-        self._persist_settings = persist_settings
         self._closed = False
         self.bridge = EngineBridge(self)
         self._build_widgets()
@@ -78,9 +79,13 @@ class MainWindow(QMainWindow):
         self.chat = ChatController(
             self.session, self.bridge, self.transcript, self.composer, self.stats_panel, self
         )
-        self.models = ModelController(runner, self.bridge, self.picker, self.stats_panel, self)
+        self.models = ModelController(runner, self.picker, self.stats_panel, self)
         self.conversations = ConversationController(store, self.chat, self.conversation_list, self)
-        self.window_actions = WindowActions(self)
+        self.settings_controller.applied.connect(self._on_settings_applied)
+        self.model_choice = ModelChoice(
+            self.models, self.settings_controller, self.chat.stop, default_model, self
+        )
+        self.window_actions = self._build_actions()
         self.api_server = ApiServerController(runner, self)
         self.inspector.set_bandwidth(settings.memory_bandwidth_gbps)
         self.inspector_link = InspectorLink(
@@ -88,7 +93,7 @@ class MainWindow(QMainWindow):
             self.session,
             self.chat,
             self.models,
-            self._on_inspector_bandwidth_measured,
+            lambda gbps: self.settings_controller.remember(memory_bandwidth_gbps=gbps),
             self.conversation_list,
             self,
         )
@@ -102,7 +107,7 @@ class MainWindow(QMainWindow):
         self.transcript = TranscriptView(self)
         self.composer = Composer(self)
         self.stats_panel = StatsPanel(self)
-        self.inspector = InspectorPanel(self.runner, self.bridge, self)
+        self.inspector = InspectorPanel(self.runner, self)
         self.side_tabs = stats_tabs(self.stats_panel, self.inspector, self)
         self.api_panel = ApiServerPanel(self)
         self.api_panel.port.setValue(self.settings.api_server_port)
@@ -133,8 +138,36 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
         self.statusBar().setObjectName("status_bar")
 
+    def _build_actions(self) -> WindowActions:
+        commands = WindowCommands(
+            new_chat=self.conversations.new,
+            export=self._export,
+            quit=self.close,
+            find_chats=self.conversation_list.focus_search,
+            regenerate=self.chat.regenerate,
+            stop=self.chat.stop,
+            show_side_panel=self.side_tabs.setVisible,
+            settings_shown=self._settings_shown,
+            gpu_offload_available=lambda: self.models.gpu_offload_available,
+            apply_settings=self.apply_settings,
+            models_changed=lambda: self.picker.refresh(self.settings.model_folders),
+        )
+        return WindowActions(self.menuBar(), self.toolbar, self.picker, self, commands)
+
+    def _export(self, kind: str) -> None:
+        conversation_id = self.session.conversation_id
+        if conversation_id:
+            self.conversations.ask_export(conversation_id, kind)
+
+    def _settings_shown(self) -> Settings:
+        """Settings as the open conversation has them (they apply to it and to new ones)."""
+        conversation = self.session.settings()
+        return self.settings.with_changes(
+            system_prompt=conversation.system_prompt, generation=conversation.generation
+        )
+
     def _connect(self) -> None:
-        for source in (self.chat, self.conversations):
+        for source in (self.chat, self.conversations, self.model_choice):
             source.status.connect(self.show_status)
         self.models.loaded.connect(self._on_models_loaded)
         self.models.load_failed.connect(self._on_models_load_failed)
@@ -142,7 +175,7 @@ class MainWindow(QMainWindow):
         self.picker.add_folder_requested.connect(self._on_picker_add_folder_requested)
         self.picker.add_server_requested.connect(self.open_add_server)
         self.picker.download_requested.connect(self.window_actions.open_downloads)
-        self.chat.conversation_opened.connect(self._on_chat_conversation_opened)
+        self.chat.conversation_opened.connect(self.model_choice.conversation_opened)
         self.api_panel.start_requested.connect(self.api_server.start)
         self.api_panel.stop_requested.connect(self.api_server.stop)
         self.api_server.running_changed.connect(self._on_api_server_running_changed)
@@ -172,26 +205,22 @@ class MainWindow(QMainWindow):
         self.conversations.start()
         self.picker.set_servers(self.settings.remote_servers)
         self.picker.refresh(self.settings.model_folders)
-        last = self.settings.model_path
-        path = last if last and self._usable(last) else self.default_model
-        if last and path != last:
-            self.show_status(f"The last model ({last}) is missing; using the default model.")
-        if path:
-            self.load_model(path)
+        self.model_choice.start()
         if self.settings.api_server_enabled:
             self.api_server.start(self.settings.api_server_port, self.settings.api_server_key)
 
+    @property
+    def settings(self) -> Settings:
+        return self.settings_controller.settings
+
     def load_model(self, path: str) -> None:
-        self.chat.stop()  # the load runs after the reply ends (one engine thread)
-        self.models.load(path, self.settings.load)
+        self.model_choice.load(path)
 
     def apply_settings(self, settings: Settings) -> None:
-        reload = settings.load != self.settings.load
-        self.settings = settings
-        self.session.apply_settings(settings)
-        self._persist_settings(settings)
-        if reload and self.models.info is not None:
-            self.load_model(self.models.info.path)
+        self.settings_controller.apply(settings)
+
+    def _on_settings_applied(self, _old: Settings, new: Settings) -> None:
+        self.session.apply_settings(new)
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -201,9 +230,6 @@ class MainWindow(QMainWindow):
         self.remote_mark.set_model(info)
         self.composer.set_model_loaded(True)
         self.show_status(f"{info.name} is ready")
-        if info.path != self.settings.model_path:
-            self.settings = self.settings.with_changes(model_path=info.path)
-            self._persist_settings(self.settings)
 
     def _on_models_load_failed(self, path: str, message: str) -> None:
         self.composer.set_model_loaded(self.models.info is not None)
@@ -213,16 +239,6 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
-    def _on_chat_conversation_opened(self, record: ConversationRecord | None) -> None:
-        """A conversation remembers its model: switch to it when it is not the loaded one."""
-        wanted = record.model_path if record is not None else None
-        loaded = self.models.info.path if self.models.info is not None else None
-        if not wanted or loaded is None or wanted == loaded or self.models.loading:
-            return
-        if self._usable(wanted):
-            self.show_status(f"Switching to {display_name(wanted)}, this conversation's model")
-            self.load_model(wanted)
-
     def _on_api_server_running_changed(self, url: str | None, message: str | None) -> None:
         self.api_panel.set_running(url, message)
         port, key = self.api_panel.port.value(), self.api_panel.key.text().strip()
@@ -230,8 +246,9 @@ class MainWindow(QMainWindow):
             api_server_enabled=url is not None, api_server_port=port, api_server_key=key
         )
         if changed != self.settings and (url is not None or message is None):
-            self.settings = changed
-            self._persist_settings(changed)
+            self.settings_controller.remember(
+                api_server_enabled=url is not None, api_server_port=port, api_server_key=key
+            )
 
     def _on_api_server_turn_finished(self, event: TurnFinished) -> None:
         """An API request's figures, shown like a chat turn's (unless a chat turn runs)."""
@@ -240,18 +257,8 @@ class MainWindow(QMainWindow):
         self.inspector.turn_finished(event, [])
 
     def _on_picker_add_folder_requested(self, folder: str) -> None:
-        if folder and folder not in self.settings.model_folders:
-            folders = (*self.settings.model_folders, folder)
-            self.settings = self.settings.with_changes(model_folders=folders)
-            self._persist_settings(self.settings)
+        self.settings_controller.add_model_folder(folder)
         self.picker.refresh(self.settings.model_folders)
-
-    def _usable(self, path: str) -> bool:
-        """Loadable without asking: a file that exists, or a model of a server still added
-        (Hearth connects only to servers the person added)."""
-        if not is_remote_path(path):
-            return Path(path).is_file()
-        return any(path.startswith(s.base_url + "#") for s in self.settings.remote_servers)
 
     def open_add_server(self) -> None:
         from app.ui.models.add_server_dialog import AddServerDialog
@@ -263,17 +270,12 @@ class MainWindow(QMainWindow):
 
     def _on_add_server_dialog_server_added(self, server: RemoteServer) -> None:
         kept = [s for s in self.settings.remote_servers if s.base_url != server.base_url]
-        self.settings = self.settings.with_changes(remote_servers=(*kept, server))
-        self._persist_settings(self.settings)
+        self.settings_controller.remember(remote_servers=(*kept, server))
         self.picker.set_servers(self.settings.remote_servers)
         where = " (its API key is in the settings file)" if server.api_key else ""
         self.show_status(f"Added {server.endpoint.netloc}: {len(server.models)} models{where}")
 
     # -- window state and closing --------------------------------------------------------
-    def _on_inspector_bandwidth_measured(self, gbps: float) -> None:
-        self.settings = self.settings.with_changes(memory_bandwidth_gbps=gbps)
-        self._persist_settings(self.settings)
-
     def set_stats_visible(self, visible: bool) -> None:
         self.side_tabs.setVisible(visible)
         self.window_actions.stats_toggle.setChecked(visible)

@@ -1,7 +1,7 @@
 """The model download dialog: catalogue and search, files by quantization, fit check,
 and the download queue. The only place in Hearth that goes online.
 
-Every Hub call runs on a short-lived thread (`background.py`); downloads run on the
+Every Hub call is an `Operation` on a short-lived thread; downloads run on the
 DownloadManager's worker, whose notifications arrive here as queued Qt signals. When the
 Hub cannot be reached the banner says so; nothing else in the app is affected.
 """
@@ -19,7 +19,7 @@ from app.hub.remote.fit_remote import FitReport, check_fit
 from app.hub.remote.hub_client import SortKey, list_repo_models, search_repos
 from app.hub.remote.hub_errors import HubUnreachableError, NotEnoughDiskError
 from app.hub.remote.remote_values import RemoteModel, RepoFiles
-from app.ui.common.background import run_in_background, task_relay
+from app.ui.common.operation import Operation, on_gui_thread
 from app.ui.common.theme import ERROR_COLOR
 from app.ui.models.downloads.download_browse import BrowsePanel
 from app.ui.models.downloads.download_files import FilesPanel
@@ -40,7 +40,6 @@ class DownloadDialog(QDialog):
     model_ready = Signal(str)  # a verified model is in the models folder
     _item_changed = Signal(object)  # from the download worker thread
     _ready = Signal(str)  # from the download worker thread
-    _call = Signal(object)  # a callable to run on the GUI thread
 
     def __init__(
         self,
@@ -53,7 +52,7 @@ class DownloadDialog(QDialog):
         self.setWindowTitle("Download models")
         self.resize(1000, 720)
         self.manager = manager or DownloadManager()
-        self._handlers: dict[int, Handler] = {}
+        self._started = 0
         self._latest: dict[str, int] = {}
         self._headers: dict[str, tuple[Any, str | None]] = {}
         self.banner = QLabel("", self)
@@ -97,37 +96,35 @@ class DownloadDialog(QDialog):
         self.queue.cancel_requested.connect(self.manager.cancel)
         self.queue.resume_requested.connect(self.manager.resume)
         self.queue.remove_requested.connect(self._on_queue_remove_requested)
-        task_relay().finished.connect(self._on_task_finished)
         self._item_changed.connect(self._on_manager_item_changed)
         self._ready.connect(self.model_ready)
-        self._call.connect(self._on_call)
         manager, changed, ready = self.manager, self._item_changed.emit, self._ready.emit
         manager.add_change_listener(changed)
         manager.add_ready_listener(ready)
-        manager.call_on_main = self._call.emit  # on_model_ready then runs on the GUI thread
+        # on_model_ready then runs on the GUI thread (dropped once this dialog is gone)
+        manager.call_on_main = lambda function: on_gui_thread(function, self)
         self.destroyed.connect(lambda *_: _forget(manager, changed, ready))
         app = QCoreApplication.instance()
         if owns_manager and app is not None:
             app.aboutToQuit.connect(lambda: manager.shutdown(timeout=2.0))
 
-    def _on_call(self, function: Callable[[], None]) -> None:
-        function()
-
     # -- background calls ----------------------------------------------------------------
     def _start(self, kind: str, work: Callable[[], Any], handler: Handler) -> None:
-        token = run_in_background(work, name=f"hearth-hub-{kind}")
-        self._latest[kind] = token
-        self._handlers[token] = lambda result, error: (
-            handler(result, error) if self._latest.get(kind) == token else None
-        )
+        """Run `work` off the GUI thread; only the latest call of each kind is handled."""
+        self._started += 1
+        token = self._latest[kind] = self._started
 
-    def _on_task_finished(self, token: int, result: object, error: object) -> None:
-        handler = self._handlers.pop(token, None)
-        if handler is None:
-            return
-        failure = error if isinstance(error, Exception) else None
-        self._show_reachability(failure)
-        handler(result, failure)
+        def done(result: Any, error: Exception | None) -> None:
+            self._show_reachability(error)
+            if self._latest.get(kind) == token:
+                handler(result, error)
+
+        Operation(
+            parent=self,
+            operation=work,
+            success=lambda result: done(result, None),
+            failure=lambda error: done(None, error),
+        ).run_in_background(name=f"hearth-hub-{kind}")
 
     def _show_reachability(self, error: Exception | None) -> None:
         if isinstance(error, HubUnreachableError):
