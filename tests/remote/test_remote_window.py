@@ -12,6 +12,7 @@ from app.engine.remote.keys import keyring_available, read_key
 from app.settings import Settings
 from app.ui.chat.remote_mark import mark_text
 from app.ui.common.format import UNKNOWN
+from app.ui.shell.main_window import MainWindow
 from tests.remote.openai_server import REPLY, Server
 from tests.remote.remote_window import activate, add_server, rows
 from tests.ui.window_helpers import FAKE_MODEL, Built, send
@@ -121,13 +122,14 @@ def test_a_conversation_remembers_its_remote_model_only_while_the_server_is_adde
     remote_chat = window.session.conversation_id
     activate(qtbot, window, server.model_path("good"))
     send(qtbot, window, "Hello")
-    activate(qtbot, window, FAKE_MODEL)
+    load_local(qtbot, window)
+    assert not window.remote_mark.isVisible(), "a local model sends nothing anywhere"
     window.chat.new_conversation()
     send(qtbot, window, "Local now")
     with qtbot.waitSignal(window.models.loaded, timeout=10_000) as loaded:
         window.conversations.open(remote_chat)
     assert loaded.args[0].path == server.model_path("good")
-    activate(qtbot, window, FAKE_MODEL)
+    load_local(qtbot, window)
     requests = len(server.seen)
     window.settings_controller.remember(remote_servers=())
     window.chat.new_conversation()
@@ -135,6 +137,11 @@ def test_a_conversation_remembers_its_remote_model_only_while_the_server_is_adde
     qtbot.wait(200)
     assert window.models.info is not None and window.models.info.path == FAKE_MODEL
     assert len(server.seen) == requests, "a server no longer added is never contacted"
+
+
+def load_local(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.models.loaded, timeout=10_000):
+        window.load_model(FAKE_MODEL)
 
 
 def test_the_mark_says_when_messages_leave_the_computer() -> None:
