@@ -14,6 +14,7 @@ from app.ui.chat.remote_mark import mark_text
 from app.ui.common.format import UNKNOWN
 from app.ui.shell.main_window import MainWindow
 from tests.remote.openai_server import REPLY, Server
+from tests.remote.remote_helpers import free_port
 from tests.remote.remote_window import activate, add_server, rows
 from tests.ui.window_helpers import FAKE_MODEL, Built, send
 from tests.values_factory import model_info
@@ -153,3 +154,31 @@ def test_the_mark_says_when_messages_leave_the_computer() -> None:
         model_info(endpoint="http://localhost:8080/v1")
     )
     assert mark_text(model_info()) == ""
+
+
+@pytest.mark.parametrize(
+    ("case", "said"),
+    [
+        ("no key", "needs an API key (HTTP 401). Add one."),
+        ("wrong key", "refused the API key (HTTP 401)"),
+        ("wrong path", "there is no OpenAI-compatible API at"),
+        ("html", "does not look like an OpenAI-compatible server"),
+        ("closed port", "Cannot reach the server at 127.0.0.1:"),
+        ("not a url", "Only http:// and https:// servers are supported"),
+    ],
+)
+def test_the_add_server_dialog_says_why_a_server_cannot_be_added(
+    qtbot: QtBot, make_remote_window: object, server: Server, case: str, said: str
+) -> None:
+    built: Built = make_remote_window()  # type: ignore[operator]
+    server.api_key = "sk-right" if "key" in case else ""
+    server.models_mode = "html" if case == "html" else "ok"
+    url = {
+        "wrong path": server.base_url.replace("/v1", "/api"),
+        "closed port": f"http://127.0.0.1:{free_port()}/v1",
+        "not a url": "ftp://files.example.org",
+    }.get(case, server.base_url)
+    dialog = add_server(qtbot, built.window, url, key="sk-wrong" if case == "wrong key" else "")
+    assert said in dialog.status.text()
+    assert not dialog.add_button.isEnabled() and dialog.models() == []
+    assert built.window.settings.remote_servers == ()
