@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.engine.fake import FakeEngine
+from app.engine.remote.client import Timeouts
 from app.engine.remote.keys import read_key
 from app.engine.remote.remote_engine import RemoteEngine
 from app.engine.remote.switching import SwitchingEngine
@@ -26,7 +27,7 @@ from tests.ui.window_helpers import FAKE_MODEL, Built, build_window, close_built
 def make_remote_window(qtbot: QtBot) -> Iterator[object]:
     made: list[Built] = []
 
-    def make(settings: Settings | None = None) -> Built:
+    def make(settings: Settings | None = None, timeouts: Timeouts = FAST) -> Built:
         windows: list[MainWindow] = []
 
         def key(base_url: str) -> str:  # what the app's settings_key does, over this window
@@ -34,7 +35,7 @@ def make_remote_window(qtbot: QtBot) -> Iterator[object]:
             return next((read_key(s) for s in servers if s.base_url == base_url), "")
 
         def engine() -> SwitchingEngine:
-            return SwitchingEngine(FakeEngine, lambda: RemoteEngine(key, FAST))
+            return SwitchingEngine(FakeEngine, lambda: RemoteEngine(key, timeouts))
 
         built = build_window(qtbot, engine, FAKE_MODEL, settings)
         windows.append(built.window)

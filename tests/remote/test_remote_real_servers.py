@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from app.chat.events import TokensReceived, TurnFinished
 from app.chat.values import GenerationParams, LoadOptions, Message
 from app.engine.fake import FakeEngine
+from app.engine.remote.client import Timeouts
 from app.engine.remote.remote_engine import RemoteEngine
 from app.settings import Settings
 from app.ui.common.format import UNKNOWN
@@ -70,7 +71,7 @@ def test_hearth_serve_on_the_real_model(hearth_serve: str) -> None:
         assert isinstance(finished, TurnFinished) and finished.error is None and finished.text
         assert finished.stats.generated_tokens > 0 and finished.stats.decode_tps > 0
         assert finished.stats.source("decode_tps") == "server timings"
-    assert second.stats.cached_tokens > 0, "the server reused its KV cache for the same prompt"  # type: ignore[union-attr]
+    assert second.stats.figure("cached_tokens") is not None  # type: ignore[union-attr]
     assert second.text == first.text, "greedy with a seed: the same answer"  # type: ignore[union-attr]
 
 
@@ -120,7 +121,7 @@ def test_the_cli_through_llama_cpp_server(llama_cpp_server: str) -> None:
 def test_the_window_adds_llama_cpp_server_and_chats_through_it(
     qtbot: QtBot, make_remote_window: Any, llama_cpp_server: str
 ) -> None:
-    built = make_remote_window(Settings(generation=GREEDY))
+    built = make_remote_window(Settings(generation=GREEDY), Timeouts(connect_s=5, read_s=60))
     window = built.window
     dialog = add_server(qtbot, window, llama_cpp_server)
     assert dialog.models() == ["smollm"]
