@@ -100,3 +100,18 @@ def test_short_texts_name_a_remote_model_by_its_id_and_server() -> None:
     path = Endpoint("http://gpu-box:8080/v1").model_path("qwen2.5:72b")
     assert display_name(path) == model_name(path) == "qwen2.5:72b on gpu-box:8080"
     assert display_name("/models/SmolLM2.Q4_1.gguf") == "SmolLM2.Q4_1.gguf"
+
+
+def test_the_audit_hook_records_every_connection_loopback_included() -> None:
+    """The remote privacy cases rely on it (tests/faults/test_fault_privacy_remote.py)."""
+    from tests.faults import audit
+
+    before = (len(audit.connections), len(audit.network))
+    audit._hook("socket.connect", (None, ("127.0.0.1", 8080)))
+    audit._hook("socket.connect", (None, ("10.0.0.5", 8000)))
+    audit._hook("socket.connect", (None, "/run/user/0/bus"))
+    seen = audit.connections[before[0] :]
+    left = audit.network[before[1] :]
+    del audit.connections[before[0] :], audit.network[before[1] :]
+    assert seen == [("127.0.0.1", 8080), ("10.0.0.5", 8000)]
+    assert left == [("socket.connect", "('10.0.0.5', 8000)")]
