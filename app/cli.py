@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import uuid
+from collections.abc import Callable
 from typing import TextIO
 
 from app.chat.events import PromptEvaluated, TokensReceived, TurnFinished
-from app.chat.values import GenerationParams, LoadOptions, Message
+from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
 from app.default_model import default_model_path
 from app.engine.errors import EngineError
+from app.engine.protocol import ChatEngine
 from app.engine.runner import EngineRunner
 from app.settings import Settings, load_settings
 
@@ -44,18 +47,20 @@ def resolve_model(args: argparse.Namespace, settings: Settings) -> str | None:
 
 
 def run_cli(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    from app.engine.llama_engine import LlamaEngine
-
     settings = load_settings()
     load, params = options_from(args, settings)
-    path = resolve_model(args, settings)
+    try:
+        path, factory = _engine_for(args, settings)
+    except ValueError as error:
+        print(f"error: {error}", file=stdout)
+        return 2
     if path is None:
         print(
             "No model found. Install the default model (make run) or pass --model PATH.",
             file=stdout,
         )
         return 2
-    runner = EngineRunner(LlamaEngine)
+    runner = EngineRunner(factory)
     try:
         try:
             info = runner.load(path, load).result()
@@ -63,15 +68,39 @@ def run_cli(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             print(f"error: {error}", file=stdout)
             return 2
         if not args.json:
-            print(
-                f"{info.name} ({info.quantization}, {info.parameter_count / 1e6:.0f}M params) "
-                f"loaded in {info.load_seconds:.2f} s. Type a message; Ctrl+D quits.",
-                file=stdout,
-                flush=True,
-            )
+            print(f"{_loaded_line(info)} Type a message; Ctrl+D quits.", file=stdout, flush=True)
         return _chat_loop(runner, args, settings, params, stdin, stdout)
     finally:
         runner.shutdown()
+
+
+def _engine_for(
+    args: argparse.Namespace, settings: Settings
+) -> tuple[str | None, Callable[[], ChatEngine]]:
+    """The model to load and the engine for it: a local GGUF file, or `--endpoint`'s server."""
+    if getattr(args, "endpoint", None):
+        from app.chat.remote import Endpoint, normalize_base_url
+        from app.engine.remote.client import Timeouts
+        from app.engine.remote.remote_engine import RemoteEngine
+
+        endpoint = Endpoint(normalize_base_url(args.endpoint))
+        key = args.api_key or os.environ.get("HEARTH_API_KEY", "")
+        timeouts = Timeouts(read_s=args.endpoint_timeout) if args.endpoint_timeout else None
+        return endpoint.model_path(args.endpoint_model or ""), lambda: RemoteEngine(
+            lambda _url: key, timeouts
+        )
+    from app.engine.llama_engine import LlamaEngine
+
+    return resolve_model(args, settings), LlamaEngine
+
+
+def _loaded_line(info: ModelInfo) -> str:
+    if info.is_remote:
+        return f"{info.name} on {info.backend}, ready in {info.load_seconds:.2f} s."
+    return (
+        f"{info.name} ({info.quantization}, {info.parameter_count / 1e6:.0f}M params) "
+        f"loaded in {info.load_seconds:.2f} s."
+    )
 
 
 def _chat_loop(

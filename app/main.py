@@ -1,4 +1,5 @@
-"""Composition root: `hearth` (the window), `hearth --cli` (terminal chat), `--self-test`."""
+"""Composition root: `hearth` (the window), `--cli` (terminal chat), `--serve` (the API
+server without a window), `--self-test`."""
 
 from __future__ import annotations
 
@@ -31,6 +32,48 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--system", default=None, help="system prompt")
     parser.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="with --cli: chat through an OpenAI-compatible server (e.g. http://host:8080/v1)",
+    )
+    parser.add_argument(
+        "--endpoint-model", metavar="NAME", help="with --endpoint: the server's model id"
+    )
+    parser.add_argument(
+        "--endpoint-timeout",
+        type=float,
+        metavar="S",
+        help="with --endpoint: seconds without a byte before giving up (default 300)",
+    )
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="run the local OpenAI-compatible API server without a window",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="with --serve: address to listen on (default local)"
+    )
+    parser.add_argument("--port", type=int, default=8080, help="with --serve: port (0: any free)")
+    parser.add_argument(
+        "--api-key",
+        default=None,
+        metavar="KEY",
+        help="with --serve: the key clients must send (needed off localhost); "
+        "with --endpoint: the key sent to the server (or set HEARTH_API_KEY)",
+    )
+    parser.add_argument(
+        "--cors-origin",
+        action="append",
+        metavar="ORIGIN",
+        help="with --serve: a web origin allowed to call the API (repeatable)",
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="NAME",
+        help="with --serve: another Host header name to accept (repeatable)",
+    )
+    parser.add_argument(
         "--self-test",
         action="store_true",
         help="load the default model offscreen, answer one prompt, print stats, exit",
@@ -53,6 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.self_test import run_self_test
 
         return int(run_self_test(args))
+    if args.serve:
+        from app.server.headless import run_serve
+
+        return run_serve(args)
     if args.cli:
         from app.cli import run_cli
 

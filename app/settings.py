@@ -10,6 +10,7 @@ from typing import Any
 
 from app import paths
 from app.atomic import write_text_atomic
+from app.chat.remote import RemoteServer
 from app.chat.values import GenerationParams, LoadOptions
 from app.state_check import Range, StateReport, backup, check_fields, missing, read_json
 
@@ -28,6 +29,10 @@ class Settings:
     kv_cache_limit_mb: int = 2048
     memory_bandwidth_gbps: float | None = None  # measured once by the inspector
     welcome_done: bool = False
+    remote_servers: tuple[RemoteServer, ...] = ()  # added by hand: "Add a server…"
+    api_server_enabled: bool = False  # the window's "Local API server" switch
+    api_server_port: int = 8080
+    api_server_key: str = ""
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -47,6 +52,7 @@ RANGES: dict[str, Range] = {
     "n_batch": (1, 1 << 24),
     "kv_cache_limit_mb": (0, 1 << 30),
     "memory_bandwidth_gbps": (1e-6, 1e9),
+    "api_server_port": (1, 65535),
 }
 NESTED = {"generation": GenerationParams, "load": LoadOptions}
 
@@ -64,7 +70,10 @@ def read_settings(path: Path | None = None) -> tuple[Settings, StateReport]:
             log.warning("settings file %s unreadable (%s); using defaults", path, unreadable)
             report = StateReport(path, unreadable=unreadable, backup=backup(path))
         return Settings(), report
+    servers, bad_servers = _servers(raw.pop("remote_servers", []) if isinstance(raw, dict) else [])
     good, bad = check_fields(Settings, raw, RANGES, nested=NESTED)
+    good["remote_servers"] = servers
+    bad += bad_servers
     if not bad:
         return Settings(**good), StateReport(path)
     log.warning("settings file %s: reset invalid fields %s", path, ", ".join(bad))
@@ -74,6 +83,19 @@ def read_settings(path: Path | None = None) -> tuple[Settings, StateReport]:
 def load_settings(path: Path | None = None) -> Settings:
     """Read settings; a missing or broken file or field gives defaults, never a crash."""
     return read_settings(path)[0]
+
+
+def _servers(raw: Any) -> tuple[tuple[RemoteServer, ...], list[str]]:
+    """The usable servers of a hand-edited list, and the entries that were not."""
+    servers: list[RemoteServer] = []
+    bad: list[str] = []
+    for index, entry in enumerate(raw if isinstance(raw, list) else [raw]):
+        good, wrong = check_fields(RemoteServer, entry, {}, f"remote_servers[{index}].")
+        if wrong or "base_url" not in good:
+            bad.append(f"remote_servers[{index}]")
+            continue
+        servers.append(RemoteServer(**good))
+    return tuple(servers), bad
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:

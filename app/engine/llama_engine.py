@@ -22,15 +22,24 @@ from app.chat.events import PromptEvaluated, StopReason, TokensReceived, TurnEve
 from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
 from app.engine.context_shift import cut_cache, find_cut
 from app.engine.context_window import plan_window
+from app.engine.embedder import Embedder
 from app.engine.errors import (
     ChatTemplateError,
     MessageTooLongError,
     ModelLoadError,
     NoModelLoadedError,
 )
+from app.engine.grammar import compiled
 from app.engine.kv_files import KvSnapshot, KvStateFiles
-from app.engine.llama_state import clear_cache, restore_sequence, snapshot_sequence
-from app.engine.model_loader import describe, file_fingerprint, open_llama
+from app.engine.kv_parking import ParkedStates
+from app.engine.llama_state import (
+    clear_cache,
+    restore_sequence,
+    reusable_prefix,
+    snapshot_sequence,
+)
+from app.engine.model_loader import bindings_version, describe, file_fingerprint, open_llama
+from app.engine.model_template import template_for
 from app.engine.pieces import PieceDecoder
 from app.engine.template import ChatTemplate
 from app.engine.turn_stats import TurnClock
@@ -58,9 +67,16 @@ class _Loaded:
 
 
 class LlamaEngine:
-    def __init__(self, kv_limit_bytes: int = 2 << 30, kv_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        kv_limit_bytes: int = 2 << 30,
+        kv_dir: Path | None = None,
+        kv_memory_bytes: int = 512 << 20,
+    ) -> None:
         self._model: _Loaded | None = None
         self._kv = KvStateFiles(kv_dir or paths.kv_state_dir(), kv_limit_bytes)
+        self._parked = ParkedStates(kv_memory_bytes)  # switched-away conversations, in RAM
+        self._embedder = Embedder()
         self._conversation: str | None = None
         self._held = _Held()
         self._floor = 0  # history messages dropped so far in this conversation
@@ -76,10 +92,10 @@ class LlamaEngine:
         llm, seconds = open_llama(path, options)  # the current model stays until this works
         try:
             pieces = PieceDecoder(llm)
-            template = _template_for(llm, pieces)
+            template = template_for(llm, pieces)
             template.render([Message("system", "x"), Message("user", "y")])
             info = describe(llm, path, options, seconds)
-            fingerprint = f"{file_fingerprint(path)}|ctx={info.context_size}|{_version()}"
+            fingerprint = f"{file_fingerprint(path)}|ctx={info.context_size}|{bindings_version()}"
         except ChatTemplateError as error:
             llm.close()
             raise ModelLoadError(
@@ -97,6 +113,9 @@ class LlamaEngine:
         if self._model is None:
             return
         self.save_state()
+        for parked in self._parked.drain():
+            self._write(parked)
+        self._embedder.close()
         self._model.llm.close()
         self._model = None
         self._conversation = None
@@ -107,13 +126,18 @@ class LlamaEngine:
 
     # -- KV state per conversation --------------------------------------------------
     def save_state(self) -> None:
+        snapshot = self._snapshot()
+        if snapshot is not None:
+            self._write(snapshot)
+
+    def _snapshot(self) -> KvSnapshot | None:
         model = self._model
         if model is None or self._conversation is None or not self._held.tokens:
-            return
+            return None
         kv_count = min(int(model.llm.n_tokens), len(self._held.tokens))
         if kv_count == 0:
-            return
-        snapshot = KvSnapshot(
+            return None
+        return KvSnapshot(
             self._conversation,
             model.fingerprint,
             self._held.tokens[:kv_count],
@@ -121,13 +145,23 @@ class LlamaEngine:
             snapshot_sequence(model.llm),
             self._floor,
         )
+
+    def _write(self, snapshot: KvSnapshot) -> None:
         try:
             self._kv.save(snapshot)
         except OSError as error:  # a full disk must not break the chat
             log.warning("could not save KV state: %s", error)
 
+    def _park_current(self) -> None:
+        """Keep the current conversation's state in RAM; what no longer fits goes to disk."""
+        snapshot = self._snapshot()
+        if snapshot is not None:
+            for evicted in self._parked.park(snapshot):
+                self._write(evicted)
+
     def forget(self, conversation_id: str) -> None:
         self._kv.forget(conversation_id)
+        self._parked.forget(conversation_id)
         if conversation_id == self._conversation:
             self._conversation = None
             self._held = _Held()
@@ -146,9 +180,11 @@ class LlamaEngine:
         model = self._require()
         if conversation_id == self._conversation:
             return False
-        self.save_state()
+        self._park_current()
         self._conversation, self._held, self._floor = conversation_id, _Held(), 0
-        snapshot = self._kv.load(conversation_id, model.fingerprint)
+        snapshot = self._parked.take(conversation_id, model.fingerprint) or self._kv.load(
+            conversation_id, model.fingerprint
+        )
         if snapshot and restore_sequence(model.llm, snapshot.state, snapshot.tokens):
             self._held = _Held(snapshot.text, list(snapshot.tokens))
             self._floor = snapshot.dropped_messages
@@ -197,10 +233,39 @@ class LlamaEngine:
         if len(prompt) >= n_ctx - 1:
             raise MessageTooLongError(len(prompt), n_ctx)
         self._unpaid_load_s = 0.0
-        reused = self._reusable_prefix(prompt)
+        reused = reusable_prefix(self._require().llm, prompt)
         return self._generate(
             model, prompt_text, prompt, reused, plan.dropped_turns, restored, params, cancel, clock
         )
+
+    def complete(
+        self,
+        conversation_id: str,
+        prompt_text: str,
+        params: GenerationParams,
+        cancel: threading.Event,
+    ) -> Iterator[TurnEvent]:
+        """Continue `prompt_text` as is (no chat template); events as in chat()."""
+        model = self._require()
+        clock = TurnClock(self._unpaid_load_s)
+        restored = self._switch_to(conversation_id)
+        prompt = self._tokens_for(prompt_text)
+        if len(prompt) >= model.info.context_size - 1:
+            raise MessageTooLongError(len(prompt), model.info.context_size)
+        self._unpaid_load_s = 0.0
+        reused = reusable_prefix(self._require().llm, prompt)
+        return self._generate(
+            model, prompt_text, prompt, reused, 0, restored, params, cancel, clock
+        )
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """Embeddings of `texts` from a second, embedding-mode instance of the model."""
+        model = self._require()
+        return self._embedder.embed(model.info.path, model.info.context_size, texts)
+
+    def count_tokens(self, messages: Sequence[Message]) -> int:
+        """How many tokens the rendered conversation takes (before any turn is dropped)."""
+        return len(self._require().llm.tokenize(self._render(messages).encode(), special=True))
 
     def _generate(
         self,
@@ -230,6 +295,7 @@ class LlamaEngine:
             temp=params.temperature,
             repeat_penalty=params.repeat_penalty,
             min_p=0.05,
+            grammar=compiled(params.grammar) if params.grammar else None,
         )
         try:
             for token in tokens:
@@ -316,22 +382,6 @@ class LlamaEngine:
             add_bos = False  # the template already wrote it
         return list(llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True))
 
-    def _reusable_prefix(self, prompt: list[int]) -> int:
-        """How many prompt tokens llama.cpp will take from the KV cache (as generate() does)."""
-        import numpy as np
-
-        llm = self._require().llm
-        held = int(llm.n_tokens)
-        n = min(held, len(prompt))
-        if n == 0:
-            return 0
-        differ = np.nonzero(llm.input_ids[:n] != np.asarray(prompt[:n]))[0]
-        common = int(differ[0]) if len(differ) else n
-        if common == len(prompt):
-            exact = held == len(prompt) and not getattr(llm, "_requires_eval", True)
-            return common if exact else common - 1
-        return common
-
     @property
     def cached_text(self) -> str:
         """The text the KV cache of the current conversation spells (for tests, inspector)."""
@@ -345,26 +395,3 @@ class LlamaEngine:
         return [
             model.pieces.piece(t, special=True).decode("utf-8", errors="replace") for t in tokens
         ]
-
-
-def _template_for(llm: Any, pieces: PieceDecoder) -> ChatTemplate:
-    meta = llm.metadata or {}
-
-    def token_text(token: int) -> str:
-        return (
-            pieces.piece(token, special=True).decode("utf-8", errors="replace")
-            if token >= 0
-            else ""
-        )
-
-    return ChatTemplate(
-        meta.get("tokenizer.chat_template"),
-        token_text(llm.token_bos()),
-        token_text(llm.token_eos()),
-    )
-
-
-def _version() -> str:
-    import llama_cpp
-
-    return str(llama_cpp.__version__)

@@ -42,3 +42,19 @@ def restore_sequence(llm: Any, state: bytes, tokens: list[int]) -> bool:
     llm.n_tokens = len(tokens)
     llm._requires_eval = True  # restored KV has no live logits: generate re-decodes one token
     return True
+
+
+def reusable_prefix(llm: Any, prompt: list[int]) -> int:
+    """How many prompt tokens llama.cpp will take from the KV cache (as generate() does)."""
+    import numpy as np
+
+    held = int(llm.n_tokens)
+    n = min(held, len(prompt))
+    if n == 0:
+        return 0
+    differ = np.nonzero(llm.input_ids[:n] != np.asarray(prompt[:n]))[0]
+    common = int(differ[0]) if len(differ) else n
+    if common == len(prompt):
+        exact = held == len(prompt) and not getattr(llm, "_requires_eval", True)
+        return common if exact else common - 1
+    return common

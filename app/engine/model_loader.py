@@ -144,3 +144,9 @@ def describe(llm: Any, path: str, options: LoadOptions, load_seconds: float) -> 
         backend=detect_backend(options.n_gpu_layers),
         gpu_layers=options.n_gpu_layers if gpu_offload_available() else 0,
     )
+
+
+def bindings_version() -> str:
+    import llama_cpp
+
+    return str(llama_cpp.__version__)

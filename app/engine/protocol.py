@@ -36,6 +36,24 @@ class ChatEngine(Protocol):
         """
         ...
 
+    def complete(
+        self,
+        conversation_id: str,
+        prompt_text: str,
+        params: GenerationParams,
+        cancel: threading.Event,
+    ) -> Iterator[TurnEvent]:
+        """Continue raw `prompt_text` (no chat template); events as in chat()."""
+        ...
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """One unit-length vector per text; EngineError when the model cannot embed."""
+        ...
+
+    def count_tokens(self, messages: Sequence[Message]) -> int:
+        """Tokens of the rendered conversation, before any turn is dropped."""
+        ...
+
     def save_state(self) -> None:
         """Write the KV state of the conversation currently held to disk."""
         ...

@@ -33,6 +33,7 @@ from app.engine.protocol import ChatEngine
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Listener = Callable[[], None]
+_Producer = Callable[["ChatEngine", threading.Event], Iterator[TurnEvent]]
 
 
 class TurnStream:
@@ -168,6 +169,12 @@ class EngineRunner:
             raise RuntimeError("the engine runner is shut down")
         return self._worker.submit(lambda: job(self._engine_on_worker()))
 
+    @property
+    def model_info(self) -> ModelInfo | None:
+        """The loaded model, read without waiting for the worker (the value is immutable)."""
+        engine = self._engine
+        return engine.info if engine is not None else None
+
     def load(self, path: str, options: LoadOptions) -> Future[ModelInfo]:
         return self.submit(lambda engine: engine.load(path, options))
 
@@ -176,24 +183,35 @@ class EngineRunner:
         conversation_id: str,
         messages: Sequence[Message],
         params: GenerationParams,
+        *,
+        foreground: bool = True,
     ) -> TurnStream:
+        """A reply to `messages`. Only a foreground turn (the window's) is ended by stop();
+        others (API requests) are ended by cancelling their own stream."""
         stream = TurnStream(conversation_id)
-        self._current = stream
+        if foreground:
+            self._current = stream
         snapshot = list(messages)
-        self.submit(lambda engine: self._run_turn(engine, stream, snapshot, params))
+        return self._start(stream, lambda e, c: e.chat(conversation_id, snapshot, params, c))
+
+    def complete(self, conversation_id: str, prompt: str, params: GenerationParams) -> TurnStream:
+        """A continuation of raw `prompt` text (no chat template), in the background."""
+        stream = TurnStream(conversation_id)
+        return self._start(stream, lambda e, c: e.complete(conversation_id, prompt, params, c))
+
+    def _start(self, stream: TurnStream, produce: _Producer) -> TurnStream:
+        self.submit(lambda engine: self._run_turn(engine, stream, produce))
         return stream
 
     @staticmethod
-    def _run_turn(
-        engine: ChatEngine, stream: TurnStream, messages: list[Message], params: GenerationParams
-    ) -> None:
+    def _run_turn(engine: ChatEngine, stream: TurnStream, produce: _Producer) -> None:
         text: list[str] = []
         context = engine.info.context_size if engine.info else 0
         if stream.cancel_event.is_set():
             stream.put(empty_finish("cancelled", "", None, context))
             return
         try:
-            for event in engine.chat(stream.conversation_id, messages, params, stream.cancel_event):
+            for event in produce(engine, stream.cancel_event):
                 if isinstance(event, TokensReceived):
                     text.append(event.text)
                 stream.put(event)

@@ -15,8 +15,13 @@ def stats_from_json(data: Mapping[str, Any] | None) -> TurnStats | None:
     """TurnStats from `TurnStats.as_json()` as stored with a reply; None if unusable."""
     if not data:
         return None
+    values = {k: v for k, v in data.items() if k in _FIELDS}
+    unknown = tuple(k for k, v in values.items() if v is None)  # figures a server did not report
+    sources = values.get("sources")
+    values |= {k: 0 for k in unknown} | {"unknown": unknown}
+    values["sources"] = tuple(sorted(sources.items())) if isinstance(sources, dict) else ()
     try:
-        return TurnStats(**{k: v for k, v in data.items() if k in _FIELDS})
+        return TurnStats(**values)
     except TypeError:
         return None
 

@@ -7,9 +7,9 @@ import math
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import PurePath
 from typing import Any
 
+from app.chat.remote import display_name
 from app.store.records import ConversationRecord, StoredMessage
 
 EXPORT_FORMAT = "hearth-conversation"
@@ -20,7 +20,7 @@ _SPEAKERS = {"user": "You", "assistant": "Assistant", "system": "System", "notic
 
 def model_name(model_path: str | None) -> str | None:
     """The model's file name; full paths stay out of exports (they name the user's folders)."""
-    return PurePath(model_path).name if model_path else None
+    return display_name(model_path) if model_path else None
 
 
 def _iso(timestamp: float) -> str:

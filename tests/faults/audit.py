@@ -27,6 +27,7 @@ _PATH_EVENTS = {"os.rename": 1, "os.mkdir": 0, "os.remove": 0, "os.truncate": 0}
 
 network: list[tuple[str, str]] = []
 writes: list[str] = []
+connections: list[tuple[str, int]] = []  # every TCP/UDP connect, loopback included
 
 
 def _is_local_host(host: Any) -> bool:
@@ -71,6 +72,8 @@ def _written_path(event: str, args: tuple[Any, ...]) -> str | None:
 
 
 def _hook(event: str, args: tuple[Any, ...]) -> None:
+    if event == "socket.connect" and isinstance(args[1], tuple) and len(args[1]) >= 2:
+        connections.append((str(args[1][0]), int(args[1][1])))
     if event in _NET_EVENTS:
         target = _net_target(event, args)
         if target is not None:
@@ -99,4 +102,8 @@ def outside(paths: list[str], roots: list[str]) -> list[str]:
 
 
 def report() -> dict[str, Any]:
-    return {"network": list(network), "writes": sorted(set(writes))}
+    return {
+        "network": list(network),
+        "writes": sorted(set(writes)),
+        "connections": [list(c) for c in connections],
+    }

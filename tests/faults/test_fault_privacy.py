@@ -19,39 +19,14 @@ from typing import Any
 
 import pytest
 
-import app
 from tests.faults import audit
 from tests.faults.audit import outside
 from tests.faults.recording import RecordProperty
+from tests.faults.sandbox import FOLDERS
+from tests.faults.sandbox import run_child as _child
+from tests.faults.sandbox import sandbox_env as _env
 
 pytestmark = pytest.mark.model
-
-ROOT = Path(app.__file__).resolve().parent.parent
-FOLDERS = ("home", "user-home", "tmp", "cwd")
-
-
-def _child(tmp_path: Path, module: str, *args: str) -> list[dict[str, Any]]:
-    """Run `python -m module args` in the sandbox folders; its JSON lines."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "HF_", "HEARTH_"))}
-    env |= {
-        "HEARTH_HOME": str(tmp_path / "home"),
-        "HOME": str(tmp_path / "user-home"),
-        "TMPDIR": str(tmp_path / "tmp"),
-        "PYTHONPATH": str(ROOT),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "QT_QPA_PLATFORM": "offscreen",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", module, *args],
-        cwd=tmp_path / "cwd",
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
 
 
 def _assert_private(tmp_path: Path, reports: list[dict[str, Any]]) -> int:
@@ -125,3 +100,54 @@ def test_the_window_session_and_restart_connect_nowhere_and_write_only_app_dirs(
     assert not any(r["hub_client_loaded"] for r in reports), "the download client stays unloaded"
     record_property("network_attempts", 0)
     record_property("paths_written", _assert_private(tmp_path, reports))
+
+
+def _use_the_api(url: str) -> None:
+    """A chat reply, a streamed one and embeddings through the real client."""
+    import openai
+
+    with openai.OpenAI(base_url=url, api_key="unused", max_retries=0) as client:
+        model = client.models.list().data[0].id
+        messages = [{"role": "user", "content": "Hello!"}]
+        reply = client.chat.completions.create(model=model, messages=messages, max_tokens=8)
+        assert reply.usage.completion_tokens > 0
+        stream = client.chat.completions.create(
+            model=model, messages=messages, max_tokens=8, stream=True
+        )
+        assert "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
+        assert client.embeddings.create(model=model, input="hi").data
+
+
+def test_the_api_server_listens_only_on_loopback_and_connects_nowhere(
+    default_model: Path, tmp_path: Path, record_property: RecordProperty
+) -> None:
+    import psutil
+
+    for name in FOLDERS:
+        (tmp_path / name).mkdir()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.faults.serve_child", str(default_model)],
+        cwd=tmp_path / "cwd",
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    banner = child.stdout.readline()
+    url = banner.split(" at ")[-1].strip()
+    assert url.startswith("http://127.0.0.1:"), banner
+    listening = [
+        c.laddr
+        for c in psutil.Process(child.pid).net_connections("inet")
+        if c.status == psutil.CONN_LISTEN
+    ]
+    _use_the_api(url)
+    child.terminate()
+    out, err = child.communicate(timeout=120)
+    assert child.returncode == 0, err[-3000:]
+    (report,) = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert listening and all(address.ip == "127.0.0.1" for address in listening), listening
+    assert report["binds"] and all("'127.0.0.1'" in bound for bound in report["binds"])
+    record_property("listening", [f"{a.ip}:{a.port}" for a in listening])
+    record_property("paths_written", _assert_private(tmp_path, [report]))

@@ -21,6 +21,7 @@ from app.ui.models.model_picker import (
     ModelPicker,
     describe_model,
 )
+from app.ui.models.remote_items import ADD_SERVER_TEXT
 
 
 def _string(text: str) -> bytes:
@@ -106,7 +107,7 @@ def test_lists_default_model_generated_file_and_broken_file_grouped(
     # grouping: each model sits under its source's header, actions at the end
     assert texts.index("Default model") < texts.index(default_row[0]) < texts.index("Models folder")
     assert texts.index("Models folder") < texts.index(tiny_row[0]) < texts.index("Added folders")
-    assert texts[-2:] == [ADD_FOLDER_TEXT, DOWNLOAD_TEXT]
+    assert texts[-3:] == [ADD_FOLDER_TEXT, ADD_SERVER_TEXT, DOWNLOAD_TEXT]
 
 
 def test_keyboard_choice_requests_a_model_and_skips_disabled_rows(qtbot):

@@ -8,11 +8,11 @@ stays loaded (the engine guarantees that; the picker goes back to it).
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
+from app.chat.remote import display_name
 from app.chat.values import LoadOptions, ModelInfo
 from app.engine.runner import EngineRunner
 from app.ui.common.format import format_seconds
@@ -55,7 +55,7 @@ class ModelController(QObject):
         """Start loading `path`; `loaded` or `load_failed` follows on the GUI thread."""
         self._pending += 1
         self._picker.set_current(path)
-        self._picker.set_busy(True, f"Loading {Path(path).name}…")
+        self._picker.set_busy(True, f"Loading {display_name(path)}…")
         self._stats.set_loading(path)
         Operation(
             parent=self,

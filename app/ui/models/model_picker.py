@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from app import paths
+from app.chat.remote import RemoteServer, is_remote_path
 from app.ui.common.format import format_model_details
 from app.ui.common.operation import Operation
+from app.ui.models import remote_items
 
 if TYPE_CHECKING:
     from app.hub.local.local_scan import LocalModel
@@ -88,6 +90,8 @@ def _item(
 
 
 def _path_key(path: str) -> str:
+    if is_remote_path(path):
+        return remote_items.path_key(path)
     return os.path.normcase(os.path.realpath(path))
 
 
@@ -103,6 +107,7 @@ class ModelPicker(QWidget):
     model_requested = Signal(str)
     download_requested = Signal()
     add_folder_requested = Signal(str)
+    add_server_requested = Signal()
     scan_finished = Signal()  # the list was rebuilt from a finished scan
 
     def __init__(self, parent: QWidget | None = None, scanner: Scanner | None = None) -> None:
@@ -111,6 +116,7 @@ class ModelPicker(QWidget):
         self._scanner: Scanner = scanner or _default_scanner
         self._models: tuple[LocalModel, ...] = ()
         self._folders: tuple[str, ...] = ()
+        self._servers: tuple[RemoteServer, ...] = ()
         self._current: str | None = None
         self._pending = 0
         self._build()
@@ -135,6 +141,11 @@ class ModelPicker(QWidget):
             success=lambda models: self._on_scan_done(scan, models, None),
             failure=lambda error: self._on_scan_done(scan, (), error),
         ).run_in_background(name="hearth-model-scan")
+
+    def set_servers(self, servers: Sequence[RemoteServer]) -> None:
+        """The servers the person added (their models get a group each)."""
+        self._servers = tuple(servers)
+        self._rebuild(self._models)
 
     def set_current(self, path: str | None) -> None:
         self._current = path
@@ -202,8 +213,17 @@ class ModelPicker(QWidget):
         if failure or not models:
             text = f"Could not list models: {failure}" if failure else "No models found"
             add(_item(text, KIND_HEADER, enabled=False, bold=True))
+        for row in remote_items.server_rows(self._servers, _item, KIND_HEADER, KIND_MODEL):
+            add(row)
         self._combo.insertSeparator(self._combo.count())
         add(_item(ADD_FOLDER_TEXT, KIND_ADD_FOLDER, "Look for GGUF models in another folder."))
+        add(
+            _item(
+                remote_items.ADD_SERVER_TEXT,
+                remote_items.KIND_ADD_SERVER,
+                remote_items.ADD_SERVER_TIP,
+            )
+        )
         add(_item(DOWNLOAD_TEXT, KIND_DOWNLOAD, "Find and download models."))
         self._select_current()
 
@@ -222,7 +242,12 @@ class ModelPicker(QWidget):
             return
         row = self._index_of(self._current)
         if row < 0:  # loaded from elsewhere (command line, an old setting): list it on top
-            name = Path(self._current).name
+            current = self._current
+            name = (
+                remote_items.current_label(current)
+                if is_remote_path(current)
+                else Path(current).name
+            )
             self._item_model.insertRow(0, _item(name, KIND_MODEL, self._current, self._current))
             row = 0
         self._combo.setCurrentIndex(row)
@@ -254,6 +279,8 @@ class ModelPicker(QWidget):
             self.download_requested.emit()
         elif kind == KIND_ADD_FOLDER:
             self._open_folder_dialog()
+        elif kind == remote_items.KIND_ADD_SERVER:
+            self.add_server_requested.emit()
 
     def _open_folder_dialog(self) -> None:
         dialog = QFileDialog(self, "Add a folder with GGUF models")

@@ -32,6 +32,7 @@ from app.ui.common.operation import Operation
 from app.ui.panels import inspector_text as text
 from app.ui.panels.inspector_jobs import InspectorJobs
 from app.ui.panels.inspector_layout import HIDE_TOKENS, SHOW_TOKENS, InspectorWidgets
+from app.ui.panels.inspector_remote import TOKENS_NOTE, remote_texts
 from app.ui.panels.inspector_timeline import TimelineBar
 from app.ui.panels.inspector_tokens import PromptTokensView
 from app.ui.panels.sparkline import Sparkline
@@ -243,6 +244,11 @@ class InspectorPanel(QWidget):
         self._render_model()
         self._render_speed()
         self._render_history()
+        if self._info is not None and self._info.is_remote:
+            for name, value in remote_texts(self._info).items():
+                self._set(name, value)
+            self._ui.tokens_button.setEnabled(False)
+            self._ui.tokens_status.setText(TOKENS_NOTE)
 
     def _render_reply(self) -> None:
         stats = self._last

@@ -118,21 +118,24 @@ class ReplyMeter:
     def numbers(self, idle_context_size: int) -> ReplyNumbers:
         final = self.final
         if final is not None:
+            f = final.figure  # None for what a remote server did not report
             return ReplyNumbers(
-                final.ttft_s,
-                final.evaluated_tokens,
-                final.cached_tokens,
-                final.prefill_tps,
-                final.decode_tps,
-                final.generated_tokens,
+                f("ttft_s"),
+                _int(f("evaluated_tokens")),
+                _int(f("cached_tokens")),
+                f("prefill_tps"),
+                f("decode_tps"),
+                _int(f("generated_tokens")),
                 final.context_used,
-                final.context_size,
+                final.context_size if f("context_used") is not None else 0,
             )
         prompt, tokens = self.prompt, self.sampler.tokens
         decode = tokens / self._decode_s if self._decode_s > 0 else None
         if prompt is None:
             return ReplyNumbers(self._ttft, None, None, None, decode, None, 0, idle_context_size)
         prefill = prompt.evaluated_tokens / prompt.seconds if prompt.seconds > 0 else None
+        if "evaluated_tokens" in prompt.unknown:  # a server: counts come with the last chunk
+            return ReplyNumbers(self._ttft, None, None, None, decode, tokens, 0, 0)
         return ReplyNumbers(
             self._ttft,
             prompt.evaluated_tokens,
@@ -143,6 +146,10 @@ class ReplyMeter:
             prompt.prompt_tokens + tokens,
             prompt.context_size,
         )
+
+
+def _int(value: float | None) -> int | None:
+    return None if value is None else int(value)
 
 
 def sparkline_points(

@@ -9,7 +9,7 @@ psutil) refreshes once a second while the panel is visible.
 from __future__ import annotations
 
 import time
-from pathlib import Path
+from collections.abc import Callable
 
 import psutil
 from PySide6.QtCore import QTimer
@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QHideEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import QFormLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from app.chat.events import PromptEvaluated, TokensReceived, TurnFinished, TurnStats
+from app.chat.remote import display_name
 from app.chat.values import ModelInfo
 from app.ui.common import format as fmt
 from app.ui.common.theme import ERROR_COLOR, WARNING_COLOR
@@ -27,6 +28,17 @@ STATE_LOADING = "loading"
 STATE_READING = "reading prompt"
 STATE_GENERATING = "generating"
 STATE_IDLE = "idle"
+
+# A remote reply's figures carry their source (TurnStats.sources), shown short after the value.
+SOURCE_FIGURES = {
+    "stat_ttft": "ttft_s",
+    "stat_prompt_tokens": "evaluated_tokens",
+    "stat_cached_tokens": "cached_tokens",
+    "stat_prefill_rate": "prefill_tps",
+    "stat_decode_rate": "decode_tps",
+    "stat_generated": "generated_tokens",
+}
+SOURCE_TAGS = {"server usage": "server", "server timings": "server", "client clock": "here"}
 
 RENDER_INTERVAL_MS = 250
 MEMORY_INTERVAL_MS = 1000
@@ -87,7 +99,7 @@ class StatsPanel(QWidget):
     # -- public API ------------------------------------------------------------------
     def set_loading(self, path: str) -> None:
         self._state = STATE_LOADING
-        self._set("stat_model", f"Loading {Path(path).name}…")
+        self._set("stat_model", f"Loading {display_name(path)}…")
         self._show_message("")
         self._render_turn()
 
@@ -231,14 +243,31 @@ class StatsPanel(QWidget):
         self.render_count += 1
         shown = self._reply.numbers(self._info.context_size if self._info else 0)
         self._set("stat_state", self._state)
-        self._set("stat_ttft", fmt.format_seconds(shown.ttft_s))
-        self._set("stat_prompt_tokens", fmt.format_count(shown.evaluated))
-        self._set("stat_cached_tokens", fmt.format_count(shown.cached))
-        self._set("stat_prefill_rate", fmt.format_rate(shown.prefill_tps))
-        self._set("stat_decode_rate", fmt.format_rate(shown.decode_tps))
-        self._set("stat_generated", fmt.format_count(shown.generated))
+        sources = dict(self._reply.final.sources) if self._reply.final else {}
+        figure = self._figure_setter(sources)
+        figure("stat_ttft", fmt.format_seconds(shown.ttft_s))
+        figure("stat_prompt_tokens", fmt.format_count(shown.evaluated))
+        figure("stat_cached_tokens", fmt.format_count(shown.cached))
+        figure("stat_prefill_rate", fmt.format_rate(shown.prefill_tps))
+        figure("stat_decode_rate", fmt.format_rate(shown.decode_tps))
+        figure("stat_generated", fmt.format_count(shown.generated))
         self._render_context(shown.context_used, shown.context_size)
         self._sparkline.set_values(self._reply.sampler.rates)
+
+    def _figure_setter(self, sources: dict[str, str]) -> Callable[[str, str], None]:
+        """Set a figure's text; a remote reply's figures say where they come from."""
+
+        def put(name: str, text: str) -> None:
+            source = sources.get(SOURCE_FIGURES[name])
+            label, tip = self._labels[name], STAT_ROWS[name][1]
+            tip = f"{tip}\nSource: {source}." if source else tip
+            if label.toolTip() != tip:
+                label.setToolTip(tip)
+            if source and text != fmt.UNKNOWN:
+                text = f"{text} · {SOURCE_TAGS.get(source, source)}"
+            self._set(name, text)
+
+        return put
 
     def _render_context(self, used: int, size: int) -> None:
         if size <= 0:

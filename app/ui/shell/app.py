@@ -31,6 +31,7 @@ from app.logs import setup_logging
 from app.settings import Settings
 from app.ui.common.icons import app_icon
 from app.ui.common.theme import apply_system_theme
+from app.ui.server.qt_loop import qt_event_loop
 from app.ui.shell.error_reporting import install_error_reporting
 from app.ui.shell.main_window import MainWindow
 from app.ui.shell.single_instance import InstanceGuard
@@ -41,10 +42,17 @@ log = logging.getLogger(__name__)
 
 
 def make_engine(kv_cache_limit_mb: int) -> ChatEngine:
-    """The real engine (runs on the worker thread: llama.cpp loads there, lazily)."""
+    """The real engine (runs on the worker thread: llama.cpp loads there, lazily): a local
+    GGUF file, or a model on a server the person added (keys from the keyring/settings)."""
     from app.engine.llama_engine import LlamaEngine
+    from app.engine.remote.keys import settings_key
+    from app.engine.remote.remote_engine import RemoteEngine
+    from app.engine.remote.switching import SwitchingEngine
 
-    return LlamaEngine(kv_limit_bytes=kv_cache_limit_mb << 20)
+    return SwitchingEngine(
+        lambda: LlamaEngine(kv_limit_bytes=kv_cache_limit_mb << 20),
+        lambda: RemoteEngine(settings_key),
+    )
 
 
 def gpu_offload_available() -> bool:
@@ -142,7 +150,8 @@ def _run_window(
     QTimer.singleShot(0, lambda: offer_welcome(window))
     code = 1
     try:
-        code = app.exec()
+        result: Any = qt_event_loop().run_forever()  # qasync returns Qt's exit code
+        code = int(result)
         return code
     finally:
         window.close()  # no-op when already closed; saves and stops the engine otherwise

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.chat.events import TurnFinished
+from app.chat.remote import RemoteServer, display_name
 from app.chat.values import ModelInfo
 from app.engine.runner import EngineRunner
 from app.logs import log_path
@@ -31,6 +33,7 @@ from app.settings import Settings, save_settings
 from app.store import ChatStore
 from app.ui.chat.chat_controller import ChatController
 from app.ui.chat.composer import Composer
+from app.ui.chat.remote_mark import RemoteMark
 from app.ui.chat.transcript_view import TranscriptView
 from app.ui.common.engine_bridge import EngineBridge
 from app.ui.common.error_report import ErrorReportPanel
@@ -41,7 +44,9 @@ from app.ui.conversations.conversation_list import ConversationList
 from app.ui.models.model_controller import ModelController
 from app.ui.models.model_picker import ModelPicker
 from app.ui.panels.inspector_panel import InspectorPanel
-from app.ui.panels.stats_panel import StatsPanel
+from app.ui.panels.stats_panel import STATE_IDLE, StatsPanel
+from app.ui.server.api_server_controller import ApiServerController
+from app.ui.server.api_server_panel import ApiServerPanel
 from app.ui.shell.inspector_link import InspectorLink, stats_tabs
 from app.ui.shell.model_choice import ModelChoice
 from app.ui.shell.settings_controller import SettingsController
@@ -88,6 +93,7 @@ class MainWindow(QMainWindow):
             self.models, self.settings_controller, self.chat.stop, default_model, self
         )
         self.window_actions = self._build_actions()
+        self.api_server = ApiServerController(runner, self)
         self.inspector.set_bandwidth(settings.memory_bandwidth_gbps)
         self.inspector_link = InspectorLink(
             self.inspector,
@@ -112,14 +118,21 @@ class MainWindow(QMainWindow):
         self.stats_panel = StatsPanel(self)
         self.inspector = InspectorPanel(self.runner, self)
         self.side_tabs = stats_tabs(self.stats_panel, self.inspector, self)
+        self.api_panel = ApiServerPanel(self)
+        self.api_panel.port.setValue(self.settings.api_server_port)
+        self.api_panel.key.setText(self.settings.api_server_key)
+        self.side_tabs.addTab(self.api_panel, "API")
+        self.side_tabs.setTabToolTip(2, "The local OpenAI-compatible API server.")
         self.picker = ModelPicker(self)
         self.model_picker = self.picker.combo()
         center = self.chat_area = QWidget(self)
         center.setObjectName("chat_area")
         column = QVBoxLayout(center)
         column.setContentsMargins(0, 0, 0, 0)
+        self.remote_mark = RemoteMark(center)
         column.addWidget(self.banner)
         column.addWidget(self.transcript, 1)
+        column.addWidget(self.remote_mark)
         column.addWidget(self.error_panel)
         column.addWidget(self.composer)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -171,11 +184,17 @@ class MainWindow(QMainWindow):
         self.models.load_failed.connect(self._on_models_load_failed)
         self.picker.model_requested.connect(self.load_model)
         self.picker.add_folder_requested.connect(self._on_picker_add_folder_requested)
+        self.picker.add_server_requested.connect(self.open_add_server)
         self.picker.download_requested.connect(self.window_actions.open_downloads)
         self.chat.conversation_opened.connect(self.model_choice.conversation_opened)
         self.chat.save_problem.connect(self._on_chat_save_problem)
         self.chat.save_recovered.connect(self._on_chat_save_recovered)
         self.settings_controller.save_failed.connect(self._on_settings_save_failed)
+        self.api_panel.start_requested.connect(self.api_server.start)
+        self.api_panel.stop_requested.connect(self.api_server.stop)
+        self.api_server.running_changed.connect(self._on_api_server_running_changed)
+        self.api_server.request_finished.connect(self.api_panel.add_record)
+        self.api_server.turn_finished.connect(self._on_api_server_turn_finished)
         for keys, slot in (
             ("Ctrl+Return", self.composer.submit),
             ("Ctrl+Enter", self.composer.submit),
@@ -198,8 +217,11 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """Show the last conversation and load the last model (or the default one)."""
         self.conversations.start()
+        self.picker.set_servers(self.settings.remote_servers)
         self.picker.refresh(self.settings.model_folders)
         self.model_choice.start()
+        if self.settings.api_server_enabled:
+            self.api_server.start(self.settings.api_server_port, self.settings.api_server_key)
 
     @property
     def settings(self) -> Settings:
@@ -274,20 +296,53 @@ class MainWindow(QMainWindow):
 
     def _on_models_loaded(self, info: ModelInfo) -> None:
         self.session.model_path = info.path
+        self.remote_mark.set_model(info)
         self.composer.set_model_loaded(True)
         self.show_status(f"{info.name} is ready")
 
     def _on_models_load_failed(self, path: str, message: str) -> None:
         self.composer.set_model_loaded(self.models.info is not None)
-        self.show_status(f"Could not load {Path(path).name}")
+        self.show_status(f"Could not load {display_name(path)}")
         box = QMessageBox(QMessageBox.Icon.Warning, "Model not loaded", message, parent=self)
         box.setObjectName("load_error_box")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
+    def _on_api_server_running_changed(self, url: str | None, message: str | None) -> None:
+        self.api_panel.set_running(url, message)
+        port, key = self.api_panel.port.value(), self.api_panel.key.text().strip()
+        changed = self.settings.with_changes(
+            api_server_enabled=url is not None, api_server_port=port, api_server_key=key
+        )
+        if changed != self.settings and (url is not None or message is None):
+            self.settings_controller.remember(
+                api_server_enabled=url is not None, api_server_port=port, api_server_key=key
+            )
+
+    def _on_api_server_turn_finished(self, event: TurnFinished) -> None:
+        """An API request's figures, shown like a chat turn's (unless a chat turn runs)."""
+        if self.stats_panel.state == STATE_IDLE:
+            self.stats_panel.turn_finished(event)
+        self.inspector.turn_finished(event, [])
+
     def _on_picker_add_folder_requested(self, folder: str) -> None:
         self.settings_controller.add_model_folder(folder)
         self.picker.refresh(self.settings.model_folders)
+
+    def open_add_server(self) -> None:
+        from app.ui.models.add_server_dialog import AddServerDialog
+
+        dialog = AddServerDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.server_added.connect(self._on_add_server_dialog_server_added)
+        dialog.open()  # not exec(): no nested event loop under qasync
+
+    def _on_add_server_dialog_server_added(self, server: RemoteServer) -> None:
+        kept = [s for s in self.settings.remote_servers if s.base_url != server.base_url]
+        self.settings_controller.remember(remote_servers=(*kept, server))
+        self.picker.set_servers(self.settings.remote_servers)
+        where = " (its API key is in the settings file)" if server.api_key else ""
+        self.show_status(f"Added {server.endpoint.netloc}: {len(server.models)} models{where}")
 
     # -- window state and closing --------------------------------------------------------
     def set_stats_visible(self, visible: bool) -> None:
@@ -321,6 +376,7 @@ class MainWindow(QMainWindow):
             except OSError as error:
                 self.show_status(f"Could not save the window layout: {error}")
             self.session.close(wait_s=CLOSE_WAIT_S)
+            self.api_server.stop()
             self.runner.shutdown(timeout=SHUTDOWN_WAIT_S)
         event.accept()
 

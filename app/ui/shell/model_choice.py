@@ -1,7 +1,8 @@
 """ModelChoice: which model is loaded, and when it changes.
 
-At start the last model (or the default one when it is missing or fails); a conversation remembers
-its model, so opening it switches to that model when the file is still there; the loaded
+At start the last model (or the default one when it is missing or fails); a conversation
+remembers its model, so opening it switches to that model when the file is still there (or, for a
+server's model, while that server is still added); the loaded
 model is remembered in the settings, and new load options reload it.
 """
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from app.chat.remote import display_name, is_remote_path
 from app.chat.values import ModelInfo
 from app.settings import Settings
 from app.store import ConversationRecord
@@ -42,7 +44,7 @@ class ModelChoice(QObject):
     def start(self) -> None:
         """Load the last model, or the default one when the last is missing."""
         last = self._settings.settings.model_path
-        path = last if last and Path(last).is_file() else self._default_model
+        path = last if last and self._usable(last) else self._default_model
         if last and path != last:
             self.status.emit(f"The last model ({last}) is missing; using the default model.")
         if path:
@@ -59,16 +61,24 @@ class ModelChoice(QObject):
         loaded = info.path if info is not None else None
         if not wanted or loaded is None or wanted == loaded or self._models.loading:
             return
-        if Path(wanted).is_file():
-            self.status.emit(f"Switching to {Path(wanted).name}, this conversation's model")
+        if self._usable(wanted):
+            self.status.emit(f"Switching to {display_name(wanted)}, this conversation's model")
             self.load(wanted)
 
     def _on_models_load_failed(self, path: str, _message: str) -> None:
         """Start-up ends with a model loaded: when the last one fails, the default one."""
         default = self._default_model
         if self._models.info is None and default and path != default:
-            self.status.emit(f"{Path(path).name} could not be loaded; using the default model.")
+            self.status.emit(f"{display_name(path)} could not be loaded; using the default model.")
             self.load(default)
+
+    def _usable(self, path: str) -> bool:
+        """Loadable without asking: a file that exists, or a model of a server still added
+        (Hearth connects only to servers the person added)."""
+        if not is_remote_path(path):
+            return Path(path).is_file()
+        servers = self._settings.settings.remote_servers
+        return any(path.startswith(server.base_url + "#") for server in servers)
 
     def _on_models_loaded(self, info: ModelInfo) -> None:
         self._settings.remember_model(info.path)
