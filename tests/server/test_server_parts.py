@@ -157,3 +157,21 @@ def test_thinking_text_is_told_apart_from_the_answer() -> None:
     assert reply_parts(TokensReceived("hi", 1, 0.0)) == ("hi", "")
     assert reply_parts(Channelled("hmm", 1, 0.0, "thinking")) == ("", "hmm")
     assert reply_parts(PromptEvaluated(1, 0, 1, 0.1, 0, 4096)) == ("", "")
+
+
+def test_the_windows_stop_ends_only_its_own_turn_not_a_background_one() -> None:
+    from app.chat.values import GenerationParams, LoadOptions
+    from app.engine.fake import FakeEngine
+    from app.engine.runner import EngineRunner
+
+    words = " ".join(f"w{i}" for i in range(50))
+    runner = EngineRunner(lambda: FakeEngine(reply=lambda m: words, token_delay=0.005))
+    runner.load("/m/fake.gguf", LoadOptions()).result()
+    messages, params = [Message("user", "x")], GenerationParams()
+    api = runner.chat("api-1", messages, params, foreground=False)
+    window = runner.chat("window", messages, params)
+    runner.stop()
+    api_end, window_end = list(api)[-1], list(window)[-1]
+    runner.shutdown()
+    assert (api_end.reason, api_end.text) == ("stop", words)
+    assert window_end.reason == "cancelled"
