@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from app import paths
-from app.store.connection import fold, open_connection
+from app.store.connection import open_connection
 from app.store.errors import NotFoundError, StoreError
 from app.store.records import DEFAULT_TITLE, ROLES, ConversationRecord, StoredMessage
+from app.store.search import find
 from app.store.rows import (
     CONVERSATION_COLUMNS,
     MESSAGE_COLUMNS,
@@ -258,18 +259,21 @@ class ChatStore:
     def search(self, query: str) -> list[ConversationRecord]:
         """Conversations whose title or message text contains ``query`` literally.
 
-        Case- and Unicode-insensitive (Straße matches STRASSE); % and _ are plain characters.
-        Notices and trashed conversations are left out; a blank query lists everything.
+        Case-, accent- and Unicode-insensitive (Straße matches STRASSE); % and _ are plain
+        characters. Notices and trashed conversations are left out; a blank query lists
+        everything. The UI searches off its thread with ``search.SearchReader`` instead.
         """
-        needle = fold(query.strip())
-        if not needle:
+        if not query.strip():
             return self.list_conversations()
+        return [hit.conversation for hit in find(self._conn, query).hits]
+
+    def conversation_page(self, offset: int, limit: int) -> list[ConversationRecord]:
+        """``limit`` conversations of ``list_conversations()`` from ``offset`` on."""
         rows = self._conn.execute(
-            f"SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE deleted_at IS NULL AND ("
-            " hearth_contains(title, :needle) OR EXISTS (SELECT 1 FROM messages m"
-            "  WHERE m.conversation_id = c.id AND m.role != 'notice'"
-            "  AND hearth_contains(m.content, :needle))) " + _NEWEST_FIRST,
-            {"needle": needle},
+            f"SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE deleted_at IS NULL "
+            + _NEWEST_FIRST
+            + " LIMIT ? OFFSET ?",
+            (limit, offset),
         )
         return [conversation_from_row(row) for row in rows]
 

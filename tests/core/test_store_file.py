@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from app import paths
+from app.store.connection import add_functions
 from app.store import ChatStore, StoredMessage, StoreError
 
 
@@ -77,6 +78,7 @@ def test_closed_store_refuses_work_and_close_twice_is_fine(db_path: Path) -> Non
 def test_integrity_check_reports_dangling_messages(store: ChatStore, db_path: Path) -> None:
     assert store.integrity_check() == "ok"
     raw = sqlite3.connect(db_path)  # foreign keys off by default on this connection
+    add_functions(raw)  # the search index's triggers call them
     raw.execute(
         "INSERT INTO messages (conversation_id, role, content, created_at) "
         "VALUES ('ghost', 'user', 'orphan', 0)"
