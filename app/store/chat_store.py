@@ -10,7 +10,8 @@ from __future__ import annotations
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,15 @@ from app.store.rows import (
 
 _NEWEST_FIRST = "ORDER BY updated_at DESC, rowid DESC"
 _MAX_ROWID = 2**63 - 1
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedMessage:
+    role: str
+    content: str
+    created_at: float
+    complete: bool = True
+    stats: dict[str, Any] | None = None
 
 
 def _clean_title(title: str) -> str:
@@ -266,6 +276,39 @@ class ChatStore:
         if not query.strip():
             return self.list_conversations()
         return [hit.conversation for hit in find(self._conn, query).hits]
+
+    def count_conversations(self) -> int:
+        """Conversations not in the trash (one index scan; call off the start-up path)."""
+        row = self._conn.execute("SELECT count(*) FROM conversations WHERE deleted_at IS NULL")
+        return int(row.fetchone()[0])
+
+    def add_conversation_with_messages(
+        self,
+        title: str,
+        created_at: float,
+        messages: Sequence[ImportedMessage],
+        *,
+        settings: dict[str, Any] | None = None,
+    ) -> ConversationRecord:
+        """Add a whole conversation (an import) in one transaction, keeping its timestamps."""
+        updated = max([created_at, *(m.created_at for m in messages)])
+        record = ConversationRecord(
+            uuid.uuid4().hex, _clean_title(title), created_at, updated, None, dict(settings or {})
+        )
+        with self._transaction() as db:
+            db.execute(
+                f"INSERT INTO conversations ({CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                (record.id, record.title, created_at, updated, None, to_json(record.settings)),
+            )
+            db.executemany(
+                "INSERT INTO messages (conversation_id, role, content, created_at, complete,"
+                " stats) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (record.id, m.role, m.content, m.created_at, int(m.complete), to_json(m.stats))
+                    for m in messages
+                ],
+            )
+        return record
 
     def conversation_page(self, offset: int, limit: int) -> list[ConversationRecord]:
         """``limit`` conversations of ``list_conversations()`` from ``offset`` on."""
