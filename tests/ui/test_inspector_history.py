@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QPushButton
 
 from app.chat.values import Message
 from app.store import ChatStore
-from app.ui.inspector_panel import prompt_for_reply
+from app.ui.panels.inspector_panel import prompt_for_reply
 from tests.ui.test_inspector_panel import PROMPT, STATS, finished, measure, panel, text
 
 __all__ = ["measure", "panel"]  # the fixtures

@@ -15,8 +15,8 @@ from app.engine.fake import FakeEngine
 from app.engine.runner import EngineRunner, empty_finish
 from app.inspect.bandwidth import BandwidthMeasurement
 from app.inspect.figures import PHASE_DECODE, PHASE_LOAD, PHASE_OVERHEAD, PHASE_PROMPT
-from app.ui.inspector_panel import InspectorPanel
-from app.ui.inspector_text import ROWS
+from app.ui.panels.inspector_panel import InspectorPanel
+from app.ui.panels.inspector_text import ROWS
 from tests.values_factory import model_info, turn_stats
 
 SMOLLM = model_info(n_head_kv=3, head_dim=64, kv_bytes_per_token=23_040)

@@ -6,8 +6,8 @@ from pytestqt.qtbot import QtBot
 
 from app.chat.values import Message
 from app.settings import DEFAULT_SYSTEM_PROMPT
-from app.ui.inspector_link import InspectorLink, stats_tabs
-from app.ui.inspector_panel import InspectorPanel
+from app.ui.panels.inspector_panel import InspectorPanel
+from app.ui.shell.inspector_link import InspectorLink, stats_tabs
 from tests.ui.test_inspector_panel import FakeMeasure
 from tests.ui.window_helpers import WindowFactory, send
 

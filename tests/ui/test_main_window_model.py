@@ -15,10 +15,10 @@ from pytestqt.qtbot import QtBot
 
 from app.chat.values import GenerationParams
 from app.settings import Settings
-from app.ui.app import make_engine
-from app.ui.format import format_count
-from app.ui.main_window import MainWindow
-from app.ui.stall_probe import measure_reply_stall
+from app.ui.common.format import format_count
+from app.ui.shell.app import make_engine
+from app.ui.shell.main_window import MainWindow
+from app.ui.shell.stall_probe import measure_reply_stall
 from tests.ui import window_helpers
 from tests.ui.window_helpers import GREEDY, SMALL_CONTEXT, Built, build_window, close_built
 

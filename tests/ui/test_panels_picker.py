@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QProgressBar
 
 from app import paths
-from app.hub.local_scan import LocalModel
-from app.ui.background import task_relay
-from app.ui.model_picker import (
+from app.hub.local.local_scan import LocalModel
+from app.ui.common.background import task_relay
+from app.ui.models.model_picker import (
     ADD_FOLDER_TEXT,
     DOWNLOAD_TEXT,
     KIND_ROLE,

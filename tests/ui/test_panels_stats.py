@@ -9,9 +9,15 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QProgressBar
 
 from app.chat.events import PromptEvaluated, TokensReceived, TurnFinished
-from app.ui.sparkline import RateSampler, ReplyMeter, ReplyNumbers, Sparkline, sparkline_points
-from app.ui.stats_panel import STAT_ROWS, StatsPanel
-from app.ui.theme import WARNING_COLOR
+from app.ui.common.theme import WARNING_COLOR
+from app.ui.panels.sparkline import (
+    RateSampler,
+    ReplyMeter,
+    ReplyNumbers,
+    Sparkline,
+    sparkline_points,
+)
+from app.ui.panels.stats_panel import STAT_ROWS, StatsPanel
 from tests.values_factory import model_info, turn_stats
 
 REQUIRED = [

@@ -1,6 +1,6 @@
 """The GUI thread's longest stall while 2,000 tokens stream into a long transcript.
 
-The QTimer probe (app/ui/stall_probe.py) reports the number; bench/ reports it against the
+The QTimer probe (app/ui/shell/stall_probe.py) reports the number; bench/ reports it against the
 50 ms target. Here the bound is generous (machines differ; the test must not flake), and
 the structure is checked exactly: tokens arrive in batches and render in steps.
 """
@@ -13,7 +13,7 @@ from app.chat.values import GenerationParams
 from app.engine.fake import FakeEngine
 from app.settings import Settings
 from app.store import ChatStore
-from app.ui.stall_probe import StallProbe, measure_reply_stall
+from app.ui.shell.stall_probe import StallProbe, measure_reply_stall
 from tests.ui.window_helpers import WindowFactory
 
 PARAGRAPH = "Here is a sentence with **bold**, `code` and a [link](https://example.org). " * 3

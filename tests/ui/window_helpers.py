@@ -15,7 +15,7 @@ from app.engine.protocol import ChatEngine
 from app.engine.runner import EngineRunner
 from app.settings import Settings
 from app.store import ChatStore, StoredMessage
-from app.ui.main_window import MainWindow
+from app.ui.shell.main_window import MainWindow
 
 FAKE_MODEL = "/models/fake-135M.Q4_0.gguf"
 GREEDY = GenerationParams(temperature=0.0, top_k=1, max_tokens=48, seed=7)
