@@ -22,7 +22,10 @@ def main() -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QLineEdit
 
-    import app.ui.app as ui_app
+    try:
+        import app.ui.shell.app as ui_app
+    except ImportError:  # the layout before app/ui had sub-packages
+        import app.ui.app as ui_app  # type: ignore[no-redef]
 
     main_window = ui_app.MainWindow
     ui_app.offer_welcome = lambda _window: None

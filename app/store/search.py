@@ -134,10 +134,16 @@ class SearchReader:
         self._db.row_factory = sqlite3.Row
         add_functions(self._db)
         self._lock = threading.Lock()  # one query at a time
+        self._cancel = threading.Event()
+        # SQLite asks every 1,000 steps; a true answer aborts the statement ("interrupted")
+        self._db.set_progress_handler(self._cancel.is_set, 1000)
 
     def search(self, query: str, limit: int = DEFAULT_LIMIT) -> SearchResult:
-        """Run a query; raise SearchCancelled if ``interrupt`` stopped it."""
+        """Run a query; raise SearchCancelled if ``interrupt`` was called (since the last
+        ``allow``), even just before it started."""
         with self._lock:
+            if self._cancel.is_set():
+                raise SearchCancelled(query)
             try:
                 return find(self._db, query, limit)
             except sqlite3.OperationalError as error:
@@ -146,8 +152,13 @@ class SearchReader:
                 raise
 
     def interrupt(self) -> None:
-        """Stop the query running now, if any (it raises SearchCancelled)."""
+        """Cancel the query running now and any started before the next ``allow``."""
+        self._cancel.set()
         self._db.interrupt()
+
+    def allow(self) -> None:
+        """Let queries run again after ``interrupt``."""
+        self._cancel.clear()
 
     def close(self) -> None:
         with self._lock:

@@ -204,6 +204,9 @@ def test_a_query_can_be_cancelled_from_another_thread(tmp_path: Path) -> None:
         reader.interrupt()
         worker.join(0.001)
     assert isinstance(outcome[0], SearchCancelled)
+    with pytest.raises(SearchCancelled):  # until allowed again, even a query not yet started
+        reader.search("row 1")
+    reader.allow()
     assert [h.conversation.title for h in reader.search("row 29999").hits] == ["big"]
     reader.close()
 

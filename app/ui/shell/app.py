@@ -26,6 +26,7 @@ from app.store import ChatStore, StoreError
 from app.ui.common.icons import app_icon
 from app.ui.common.theme import apply_system_theme
 from app.ui.shell.main_window import MainWindow
+from app.ui.shell.maintenance_task import MaintenanceTask
 from app.ui.shell.welcome_dialog import offer_welcome
 
 log = logging.getLogger(__name__)
@@ -82,13 +83,15 @@ def run_gui(args: argparse.Namespace | None = None, *, exit_if_engine_stuck: boo
     except StoreError as error:
         QMessageBox.critical(None, "Hearth cannot open its conversations", str(error))
         return 1
-    store.purge_deleted()  # what was deleted in an earlier run is gone for good now
     runner = EngineRunner(lambda: make_engine(settings.kv_cache_limit_mb))
     default = default_model_path()
     window = MainWindow(runner, store, settings, default_model=str(default) if default else None)
     window.models.probe_gpu(gpu_offload_available)
     window.show()
     QTimer.singleShot(0, window.start)
+    upkeep = MaintenanceTask(store.path, window)  # trash from earlier runs, search index
+    upkeep.status.connect(window.show_status)
+    QTimer.singleShot(0, upkeep.start)
     QTimer.singleShot(0, lambda: offer_welcome(window))
     code = 1
     try:
@@ -96,6 +99,7 @@ def run_gui(args: argparse.Namespace | None = None, *, exit_if_engine_stuck: boo
         return code
     finally:
         window.close()  # no-op when already closed; saves and stops the engine otherwise
+        upkeep.stop()
         engine_closed = runner.shutdown(timeout=1.0)
         store.close()
         if exit_if_engine_stuck and not engine_closed:
