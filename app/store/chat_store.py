@@ -11,8 +11,8 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,6 @@ from app import paths
 from app.store.connection import open_connection
 from app.store.errors import NotFoundError, StoreError
 from app.store.records import DEFAULT_TITLE, ROLES, ConversationRecord, StoredMessage
-from app.store.search import find
 from app.store.rows import (
     CONVERSATION_COLUMNS,
     MESSAGE_COLUMNS,
@@ -28,6 +27,7 @@ from app.store.rows import (
     message_from_row,
     to_json,
 )
+from app.store.search import find
 
 _NEWEST_FIRST = "ORDER BY updated_at DESC, rowid DESC"
 _MAX_ROWID = 2**63 - 1

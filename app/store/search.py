@@ -18,6 +18,7 @@ from app.store.search_text import Snippet, fold, snippet
 
 DEFAULT_LIMIT = 100
 TRIGRAM = 3  # the index answers queries at least this long (after folding)
+SHORT_SCAN = 5_000  # newest messages a 1-2 character query looks through, in the window
 
 
 class SearchCancelled(StoreError):
@@ -36,14 +37,16 @@ class SearchResult:
     query: str
     hits: tuple[SearchHit, ...]
     complete_index: bool  # False while older messages are still being indexed
+    recent_only: bool = False  # a 1-2 character query looked at the newest messages only
 
 
 def _phrase(needle: str) -> str:
     return '"' + needle.replace('"', '""') + '"'
 
 
-def _candidates(db: sqlite3.Connection, needle: str) -> sqlite3.Cursor:
-    """Rows of (message id, conversation id), newest message first."""
+def _candidates(db: sqlite3.Connection, needle: str, short_scan: int) -> sqlite3.Cursor:
+    """Rows of (message id, conversation id), newest message first; a needle too short for
+    the index scans the newest ``short_scan`` messages (-1: all of them)."""
     if len(needle) >= TRIGRAM:
         sql = (
             "SELECT m.id, m.conversation_id FROM message_search f"
@@ -52,17 +55,18 @@ def _candidates(db: sqlite3.Connection, needle: str) -> sqlite3.Cursor:
         )
         return db.execute(sql, (_phrase(needle),))
     sql = (
-        "SELECT id, conversation_id FROM messages"
+        "SELECT id, conversation_id FROM (SELECT id, conversation_id, role, content"
+        " FROM messages ORDER BY id DESC LIMIT ?)"
         " WHERE role != 'notice' AND hearth_contains(content, ?) ORDER BY id DESC"
     )
-    return db.execute(sql, (needle,))
+    return db.execute(sql, (short_scan, needle))
 
 
 def _title_matches(db: sqlite3.Connection, needle: str) -> list[str]:
     if len(needle) >= TRIGRAM:
         sql = "SELECT conversation_id FROM title_search WHERE title_search MATCH ?"
         return [row[0] for row in db.execute(sql, (_phrase(needle),))]
-    sql = "SELECT id FROM conversations WHERE hearth_contains(title, ?)"
+    sql = "SELECT conversation_id FROM title_search WHERE instr(body, ?) > 0"  # body is folded
     return [row[0] for row in db.execute(sql, (needle,))]
 
 
@@ -101,14 +105,23 @@ def _message_hits(
     return hits
 
 
-def find(db: sqlite3.Connection, query: str, limit: int = DEFAULT_LIMIT) -> SearchResult:
+def find(
+    db: sqlite3.Connection,
+    query: str,
+    limit: int = DEFAULT_LIMIT,
+    short_scan: int | None = None,
+) -> SearchResult:
     """Conversations whose title or (non-notice) message text contains ``query`` literally,
-    ignoring case and accents; at most ``limit``, most recently updated first. ``db`` needs
-    ``row_factory = sqlite3.Row`` and the functions of ``connection.add_functions``."""
+    ignoring case and accents; at most ``limit``, most recently updated first. A query of
+    one or two characters matches every title but only the newest ``short_scan`` messages
+    (None: all, a scan). ``db`` needs ``row_factory = sqlite3.Row`` and the functions of
+    ``connection.add_functions``."""
     needle = fold(query.strip())
     if not needle:
         return SearchResult(query, (), index_complete(db))
-    with closing(_candidates(db, needle)) as candidates:
+    short = len(needle) < TRIGRAM
+    scan = -1 if short_scan is None else short_scan
+    with closing(_candidates(db, needle, scan)) as candidates:
         hits = _message_hits(db, candidates, needle, limit)
     for conversation_id in _title_matches(db, needle):
         if conversation_id not in hits and len(hits) < limit:
@@ -116,7 +129,8 @@ def find(db: sqlite3.Connection, query: str, limit: int = DEFAULT_LIMIT) -> Sear
             if record is not None and needle in fold(record.title):
                 hits[conversation_id] = SearchHit(record, None, None)
     ordered = sorted(hits.values(), key=lambda hit: -hit.conversation.updated_at)
-    return SearchResult(query, tuple(ordered), index_complete(db))
+    recent_only = short and short_scan is not None
+    return SearchResult(query, tuple(ordered), index_complete(db), recent_only)
 
 
 class SearchReader:
@@ -145,7 +159,7 @@ class SearchReader:
             if self._cancel.is_set():
                 raise SearchCancelled(query)
             try:
-                return find(self._db, query, limit)
+                return find(self._db, query, limit, SHORT_SCAN)
             except sqlite3.OperationalError as error:
                 if "interrupt" in str(error):
                     raise SearchCancelled(query) from error

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -30,18 +31,35 @@ class Snippet:
     after: str
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _fold_with_owners(text: str) -> tuple[str, list[int]]:
+    """``fold(text)`` built piece by piece, and for each of its characters the index of the
+    character of ``text`` it came from. ASCII runs (most text) map one to one."""
+    folded: list[str] = []
+    owners: list[int] = []
+    done = 0
+    for run in _NON_ASCII.finditer(text):
+        folded.append(text[done : run.start()].lower())
+        owners.extend(range(done, run.start()))
+        for index in range(run.start(), run.end()):
+            piece = fold(text[index])
+            folded.append(piece)
+            owners.extend([index] * len(piece))
+        done = run.end()
+    folded.append(text[done:].lower())
+    owners.extend(range(done, len(text)))
+    return "".join(folded), owners
+
+
 def _find(text: str, needle: str) -> tuple[int, int] | None:
     """Start and end, in ``text``, of the first place whose fold contains ``needle``."""
     if text.isascii() and needle.isascii():
         start = text.lower().find(needle)
         return None if start < 0 else (start, start + len(needle))
-    folded: list[str] = []
-    owners: list[int] = []  # for each folded character, the index of its source character
-    for index, char in enumerate(text):
-        piece = fold(char)
-        folded.append(piece)
-        owners.extend([index] * len(piece))
-    start = "".join(folded).find(needle)
+    folded, owners = _fold_with_owners(text)
+    start = folded.find(needle)
     if start < 0:
         return None
     return owners[start], owners[start + len(needle) - 1] + 1
@@ -54,7 +72,9 @@ def snippet(text: str, folded_needle: str, context: int = SNIPPET_CONTEXT) -> Sn
     if span is None:
         return None
     start, end = span
-    before = ("…" if start > context else "") + " ".join(text[max(0, start - context) : start].split())
+    before = ("…" if start > context else "") + " ".join(
+        text[max(0, start - context) : start].split()
+    )
     after = " ".join(text[end : end + context].split()) + ("…" if end + context < len(text) else "")
     gap_before = " " if before and text[start - 1].isspace() else ""
     gap_after = " " if after and end < len(text) and text[end].isspace() else ""

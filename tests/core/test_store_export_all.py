@@ -40,7 +40,10 @@ def test_export_all_then_import_round_trips(tmp_path: Path) -> None:
         titles = [hit.conversation.title for hit in find(store._conn, "QUESTION 17 about").hits]
         assert titles == ["chat 17"]
         (chat,) = [r for r in store.list_conversations() if r.title == "chat 3"]
-        assert [m.content for m in store.messages(chat.id)] == ["question 3 about Straße", "answer 3"]
+        assert [m.content for m in store.messages(chat.id)] == [
+            "question 3 about Straße",
+            "answer 3",
+        ]
         assert store.messages(chat.id)[1].stats == {"decode_tps": 1.5}
 
 
@@ -50,15 +53,25 @@ def test_stopped_export_leaves_no_file(tmp_path: Path) -> None:
         _history(store, 10)
         done: list[int] = []
         with pytest.raises(ExportStopped):
-            export_all(store, out, progress=lambda d, _t: done.append(d), should_stop=lambda: len(done) >= 3)
+            export_all(
+                store,
+                out,
+                progress=lambda d, _t: done.append(d),
+                should_stop=lambda: len(done) >= 3,
+            )
     assert not out.exists() and list(tmp_path.glob("*.tmp")) == []
 
 
 def test_import_names_the_bad_line_and_keeps_what_came_before(tmp_path: Path) -> None:
-    good = {"format": "hearth-conversation", "title": "ok", "created_at": "2024-01-01T00:00:00+00:00",
-            "messages": [{"role": "user", "content": "hi", "created_at": "2024-01-01T00:00:00+00:00",
-                          "complete": True, "stats": None}]}  # fmt: skip
-    bad = dict(good, messages=[dict(good["messages"][0], role="robot")])  # type: ignore[arg-type]
+    when = "2024-01-01T00:00:00+00:00"
+    message = {"role": "user", "content": "hi", "created_at": when, "complete": True, "stats": None}
+    good = {
+        "format": "hearth-conversation",
+        "title": "ok",
+        "created_at": when,
+        "messages": [message],
+    }
+    bad = dict(good, messages=[dict(message, role="robot")])
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
     with ChatStore(tmp_path / "b.sqlite3") as store:

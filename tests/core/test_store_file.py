@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from app import paths
-from app.store.connection import add_functions
 from app.store import ChatStore, StoredMessage, StoreError
+from app.store.connection import add_functions
 
 
 @pytest.fixture

@@ -190,7 +190,7 @@ class ConversationList(QWidget):
 
 
 class ConversationListView(QListView):
-    def setCurrentRow(self, row: int) -> None:  # noqa: N802  (QListWidget's name, for callers)
+    def setCurrentRow(self, row: int) -> None:
         self.setCurrentIndex(self.model().index(row, 0))
 
 

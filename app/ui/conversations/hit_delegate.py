@@ -42,7 +42,9 @@ class HitDelegate(QStyledItemDelegate):
         document.setTextWidth(-1)
         context = QAbstractTextDocumentLayout.PaintContext()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        group = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        group = (
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        )
         context.palette.setColor(QPalette.ColorRole.Text, option.palette.color(group))
         painter.save()
         rect = option.rect.adjusted(6, top, -4, 0)
