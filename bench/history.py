@@ -169,11 +169,14 @@ def _search_times(path: Path) -> dict[str, float]:
 
         store = ChatStore(path)
         run = lambda q: len(store.search(q))  # noqa: E731
+    run("warm up")  # the app's reader is long-lived: its first query is not the one typed
     for query in HIT_QUERIES + MISS_QUERIES:
         began = time.perf_counter()
         hits += run(query) > 0
         times.append(time.perf_counter() - began)
+    slowest = max(range(len(times)), key=times.__getitem__)
     return {
+        "slowest_query": (HIT_QUERIES + MISS_QUERIES)[slowest],
         "search_median_s": statistics.median(times),
         "search_worst_s": max(times),
         "queries_with_hits": hits,
@@ -232,16 +235,16 @@ def table(label: str, rows: list[dict[str, Any]]) -> str:
 
 
 def checks(rows: list[dict[str, Any]]) -> dict[str, bool]:
-    """The issue's goals, as ratios within this run (the biggest size measured)."""
+    """The issue's goals, as ratios within this run, at the biggest size measured."""
     empty = next(r for r in rows if r["messages"] == 0)
-    small = min((r for r in rows if r["messages"]), key=lambda r: r["messages"])
-    big = max(rows, key=lambda r: r["messages"])
+    sized = sorted((r for r in rows if r["messages"]), key=lambda r: r["messages"])
+    big = sized[-1]
+    base = sized[0] if len(sized) > 1 else empty
     return {
-        "search_ok": big.get("search_worst_s", 0) <= 0.030
-        or (big["messages"] < 10**6 and big.get("search_median_s", 0) <= 0.030),
+        "search_ok": big["search_worst_s"] <= 0.030,
         "launch_ok": big["launch_s"] <= 1.3 * empty["launch_s"],
         "stall_ok": all(r["stall_s"] <= 0.050 for r in rows),
-        "rss_ok": big["rss_mb"] - small["rss_mb"] <= 100,
+        "rss_ok": big["rss_mb"] - base["rss_mb"] <= 100,
     }
 
 

@@ -16,7 +16,7 @@ from app.store.records import ConversationRecord
 from app.store.rows import CONVERSATION_COLUMNS, conversation_from_row
 from app.store.search_text import Snippet, fold, snippet
 
-DEFAULT_LIMIT = 100
+DEFAULT_LIMIT = 50
 TRIGRAM = 3  # the index answers queries at least this long (after folding)
 SHORT_SCAN = 5_000  # newest messages a 1-2 character query looks through, in the window
 

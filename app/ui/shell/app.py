@@ -30,6 +30,7 @@ from app.ui.shell.maintenance_task import MaintenanceTask
 from app.ui.shell.welcome_dialog import offer_welcome
 
 log = logging.getLogger(__name__)
+UPKEEP_DELAY_MS = 3000
 
 
 def make_engine(kv_cache_limit_mb: int) -> ChatEngine:
@@ -91,7 +92,7 @@ def run_gui(args: argparse.Namespace | None = None, *, exit_if_engine_stuck: boo
     QTimer.singleShot(0, window.start)
     upkeep = MaintenanceTask(store.path, window)  # trash from earlier runs, search index
     upkeep.status.connect(window.show_status)
-    QTimer.singleShot(0, upkeep.start)
+    QTimer.singleShot(UPKEEP_DELAY_MS, upkeep.start)  # not while the window starts
     QTimer.singleShot(0, lambda: offer_welcome(window))
     code = 1
     try:
