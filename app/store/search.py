@@ -18,7 +18,7 @@ from app.store.search_text import Snippet, fold, snippet
 
 DEFAULT_LIMIT = 50
 TRIGRAM = 3  # the index answers queries at least this long (after folding)
-SHORT_SCAN = 5_000  # newest messages a 1-2 character query looks through, in the window
+SHORT_SCAN = 2_000  # newest messages a 1-2 character query looks through, in the window
 
 
 class SearchCancelled(StoreError):
@@ -54,20 +54,21 @@ def _candidates(db: sqlite3.Connection, needle: str, short_scan: int) -> sqlite3
             " ORDER BY f.rowid DESC"
         )
         return db.execute(sql, (_phrase(needle),))
+    newest = int(db.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0])
+    above = 0 if short_scan < 0 else newest - short_scan  # a rowid range, read lazily
     sql = (
-        "SELECT id, conversation_id FROM (SELECT id, conversation_id, role, content"
-        " FROM messages ORDER BY id DESC LIMIT ?)"
-        " WHERE role != 'notice' AND hearth_contains(content, ?) ORDER BY id DESC"
+        "SELECT id, conversation_id FROM messages WHERE id > ? AND role != 'notice'"
+        " AND hearth_contains(content, ?) ORDER BY id DESC"
     )
-    return db.execute(sql, (short_scan, needle))
+    return db.execute(sql, (above, needle))
 
 
-def _title_matches(db: sqlite3.Connection, needle: str) -> list[str]:
+def _title_matches(db: sqlite3.Connection, needle: str, limit: int) -> list[str]:
     if len(needle) >= TRIGRAM:
-        sql = "SELECT conversation_id FROM title_search WHERE title_search MATCH ?"
-        return [row[0] for row in db.execute(sql, (_phrase(needle),))]
-    sql = "SELECT conversation_id FROM title_search WHERE instr(body, ?) > 0"  # body is folded
-    return [row[0] for row in db.execute(sql, (needle,))]
+        sql = "SELECT conversation_id FROM title_search WHERE title_search MATCH ? LIMIT ?"
+        return [row[0] for row in db.execute(sql, (_phrase(needle), limit))]
+    sql = "SELECT conversation_id FROM title_search WHERE instr(body, ?) > 0 LIMIT ?"  # folded
+    return [row[0] for row in db.execute(sql, (needle, limit))]
 
 
 def _live(db: sqlite3.Connection, conversation_id: str) -> ConversationRecord | None:
@@ -123,7 +124,7 @@ def find(
     scan = -1 if short_scan is None else short_scan
     with closing(_candidates(db, needle, scan)) as candidates:
         hits = _message_hits(db, candidates, needle, limit)
-    for conversation_id in _title_matches(db, needle):
+    for conversation_id in _title_matches(db, needle, limit):
         if conversation_id not in hits and len(hits) < limit:
             record = _live(db, conversation_id)
             if record is not None and needle in fold(record.title):

@@ -3,7 +3,6 @@ page at a time (canFetchMore/fetchMore), or shows one search's hits with their s
 
 from __future__ import annotations
 
-import html
 import time
 from collections.abc import Callable, Sequence
 
@@ -13,20 +12,12 @@ from app.store import ConversationRecord
 from app.store.search import SearchHit
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 1  # the hit as HTML, the match in bold (or "")
+SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 1  # (before, match, after) of a hit, or None
 MESSAGE_ROLE = Qt.ItemDataRole.UserRole + 2  # the matching message's id (or None)
 PAGE = 100
 
 PageLoader = Callable[[int, int], list[ConversationRecord]]  # (offset, limit) -> records
 Index = QModelIndex | QPersistentModelIndex
-
-
-def hit_html(hit: SearchHit) -> str:
-    if hit.snippet is None:
-        return ""
-    s = hit.snippet
-    parts = (html.escape(s.before), html.escape(s.match), html.escape(s.after))
-    return "{}<b>{}</b>{}".format(*parts)
 
 
 class ConversationItemModel(QAbstractListModel):
@@ -39,12 +30,14 @@ class ConversationItemModel(QAbstractListModel):
         self._records: list[ConversationRecord] = []
         self._hits: dict[str, SearchHit] = {}
         self._exhausted = True
+        self._showing_hits = False
 
     # -- contents ------------------------------------------------------------------------
     def show_list(self) -> None:
         """All conversations, newest first; only the first page is read now."""
         self.beginResetModel()
         self._hits = {}
+        self._showing_hits = False
         self._records = self._load_page(0, self._page)
         self._exhausted = len(self._records) < self._page
         self.endResetModel()
@@ -52,6 +45,7 @@ class ConversationItemModel(QAbstractListModel):
     def show_hits(self, hits: Sequence[SearchHit]) -> None:
         self.beginResetModel()
         self._hits = {hit.conversation.id: hit for hit in hits}
+        self._showing_hits = True
         self._records = [hit.conversation for hit in hits]
         self._exhausted = True
         self.endResetModel()
@@ -69,6 +63,10 @@ class ConversationItemModel(QAbstractListModel):
             self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
             self._records.extend(more)
             self.endInsertRows()
+
+    @property
+    def showing_hits(self) -> bool:
+        return self._showing_hits
 
     def row_of(self, conversation_id: str) -> int | None:
         """The row of a loaded conversation (the list reads further pages on scroll)."""
@@ -98,7 +96,9 @@ class ConversationItemModel(QAbstractListModel):
         if role == ID_ROLE:
             return record.id
         if role == SNIPPET_ROLE:
-            return hit_html(hit) if hit is not None else ""
+            if hit is None or hit.snippet is None:
+                return None
+            return (hit.snippet.before, hit.snippet.match, hit.snippet.after)
         if role == MESSAGE_ROLE:
             return hit.message_id if hit is not None else None
         return None

@@ -61,14 +61,14 @@ class ConversationList(QWidget):
         self.model = ConversationItemModel(load_page)
         self.list = ConversationListView(self)
         self.list.setModel(self.model)
-        self.list.setItemDelegate(HitDelegate(self.list))
+        self.list.setItemDelegate(HitDelegate(lambda: self.model.showing_hits, self.list))
         self.list.setObjectName("conversation_list")
         self.list.setAccessibleName("Conversations")
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.list.setUniformItemSizes(False)  # hits take two lines
+        self.list.setUniformItemSizes(True)  # hits take two lines, every one of them
         self.undo_label = QLabel(self)
         self.undo_button = QPushButton("Undo", self)
         self.undo_button.setObjectName("undo_delete_button")
