@@ -9,12 +9,16 @@ from dataclasses import dataclass
 SNIPPET_CONTEXT = 40  # characters shown on each side of the hit
 
 
+# Combining diacritical marks (accents) in their Unicode blocks; removed after NFKD. Marks
+# that are letters' vowels in other scripts (Devanagari, Arabic...) stay.
+_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
 def fold(text: str) -> str:
     """Compatibility-normalised, case-folded, accents removed: Straße == STRASSE, é == e."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = _ACCENTS.sub("", unicodedata.normalize("NFKD", text))
     return unicodedata.normalize("NFKC", bare).casefold()
 
 
