@@ -10,13 +10,14 @@ from __future__ import annotations
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from app import disk, paths
-from app.store.connection import MEMORY, fold, open_connection
+from app.store.connection import MEMORY, open_connection
 from app.store.errors import NotFoundError, StoreError, StoreWriteError
 from app.store.records import DEFAULT_TITLE, ROLES, ConversationRecord, StoredMessage
 from app.store.rows import (
@@ -26,9 +27,19 @@ from app.store.rows import (
     message_from_row,
     to_json,
 )
+from app.store.search import find
 
 _NEWEST_FIRST = "ORDER BY updated_at DESC, rowid DESC"
 _MAX_ROWID = 2**63 - 1
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedMessage:
+    role: str
+    content: str
+    created_at: float
+    complete: bool = True
+    stats: dict[str, Any] | None = None
 
 
 def _clean_title(title: str) -> str:
@@ -284,18 +295,54 @@ class ChatStore:
     def search(self, query: str) -> list[ConversationRecord]:
         """Conversations whose title or message text contains ``query`` literally.
 
-        Case- and Unicode-insensitive (Straße matches STRASSE); % and _ are plain characters.
-        Notices and trashed conversations are left out; a blank query lists everything.
+        Case-, accent- and Unicode-insensitive (Straße matches STRASSE); % and _ are plain
+        characters. Notices and trashed conversations are left out; a blank query lists
+        everything. The UI searches off its thread with ``search.SearchReader`` instead.
         """
-        needle = fold(query.strip())
-        if not needle:
+        if not query.strip():
             return self.list_conversations()
+        return [hit.conversation for hit in find(self._conn, query).hits]
+
+    def count_conversations(self) -> int:
+        """Conversations not in the trash (one index scan; call off the start-up path)."""
+        row = self._conn.execute("SELECT count(*) FROM conversations WHERE deleted_at IS NULL")
+        return int(row.fetchone()[0])
+
+    def add_conversation_with_messages(
+        self,
+        title: str,
+        created_at: float,
+        messages: Sequence[ImportedMessage],
+        *,
+        settings: dict[str, Any] | None = None,
+    ) -> ConversationRecord:
+        """Add a whole conversation (an import) in one transaction, keeping its timestamps."""
+        updated = max([created_at, *(m.created_at for m in messages)])
+        record = ConversationRecord(
+            uuid.uuid4().hex, _clean_title(title), created_at, updated, None, dict(settings or {})
+        )
+        with self._transaction() as db:
+            db.execute(
+                f"INSERT INTO conversations ({CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                (record.id, record.title, created_at, updated, None, to_json(record.settings)),
+            )
+            db.executemany(
+                "INSERT INTO messages (conversation_id, role, content, created_at, complete,"
+                " stats) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (record.id, m.role, m.content, m.created_at, int(m.complete), to_json(m.stats))
+                    for m in messages
+                ],
+            )
+        return record
+
+    def conversation_page(self, offset: int, limit: int) -> list[ConversationRecord]:
+        """``limit`` conversations of ``list_conversations()`` from ``offset`` on."""
         rows = self._conn.execute(
-            f"SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE deleted_at IS NULL AND ("
-            " hearth_contains(title, :needle) OR EXISTS (SELECT 1 FROM messages m"
-            "  WHERE m.conversation_id = c.id AND m.role != 'notice'"
-            "  AND hearth_contains(m.content, :needle))) " + _NEWEST_FIRST,
-            {"needle": needle},
+            f"SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE deleted_at IS NULL "
+            + _NEWEST_FIRST
+            + " LIMIT ? OFFSET ?",
+            (limit, offset),
         )
         return [conversation_from_row(row) for row in rows]
 

@@ -6,24 +6,21 @@ import contextlib
 import logging
 import os
 import sqlite3
-import unicodedata
 from pathlib import Path
 
 from app.store.errors import UnreadableDatabaseError
 from app.store.schema import SCHEMA_VERSION, migrate, refuse_newer
+from app.store.search_text import contains_folded, fold
 
 log = logging.getLogger(__name__)
 MEMORY = Path(":memory:")
 BUSY_TIMEOUT_MS = 5000  # `hearth --cli` or a second reader may hold the lock briefly
 
 
-def fold(text: str) -> str:
-    """Text as search compares it: compatibility-normalised and case-folded (ß == ss, Ä == ä)."""
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
-def _contains_folded(haystack: str | None, folded_needle: str) -> bool:
-    return haystack is not None and folded_needle in fold(haystack)
+def add_functions(connection: sqlite3.Connection) -> None:
+    """The SQL functions search and the search index's triggers call."""
+    connection.create_function("hearth_fold", 1, fold, deterministic=True)
+    connection.create_function("hearth_contains", 2, contains_folded, deterministic=True)
 
 
 def _create_private(path: Path) -> None:
@@ -52,6 +49,7 @@ def open_connection(path: Path) -> sqlite3.Connection:
         raise UnreadableDatabaseError(path, str(error)) from error
     try:
         refuse_newer(connection, path, SCHEMA_VERSION)  # before WAL mode writes the header
+        add_functions(connection)
         _configure(connection, path)
         migrate(connection, path)
     except sqlite3.DatabaseError as error:
@@ -61,5 +59,4 @@ def open_connection(path: Path) -> sqlite3.Connection:
         connection.close()
         raise
     connection.row_factory = sqlite3.Row
-    connection.create_function("hearth_contains", 2, _contains_folded, deterministic=True)
     return connection

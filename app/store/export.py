@@ -69,9 +69,10 @@ def _message_json(message: StoredMessage) -> dict[str, Any]:
     }
 
 
-def export_json(record: ConversationRecord, messages: Sequence[StoredMessage]) -> str:
-    """Pretty JSON: format and version, title, model, timestamps (ISO 8601, UTC), settings,
-    and the messages with their roles and stats."""
+def export_document(
+    record: ConversationRecord, messages: Sequence[StoredMessage]
+) -> dict[str, Any]:
+    """One conversation as JSON-ready values (non-finite numbers already replaced by None)."""
     document = {
         "format": EXPORT_FORMAT,
         "schema_version": EXPORT_VERSION,
@@ -83,7 +84,15 @@ def export_json(record: ConversationRecord, messages: Sequence[StoredMessage]) -
         "settings": record.settings,
         "messages": [_message_json(message) for message in messages],
     }
-    return json.dumps(_finite(document), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    finite: dict[str, Any] = _finite(document)
+    return finite
+
+
+def export_json(record: ConversationRecord, messages: Sequence[StoredMessage]) -> str:
+    """Pretty JSON: format and version, title, model, timestamps (ISO 8601, UTC), settings,
+    and the messages with their roles and stats."""
+    document = export_document(record, messages)
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def suggested_filename(record: ConversationRecord, suffix: str) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app.store.errors import SchemaTooNewError, StoreError
+from app.store.search_schema import add_search_index
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -50,7 +51,7 @@ def _v1_initial_schema(connection: sqlite3.Connection) -> None:
         connection.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial_schema,)
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial_schema, add_search_index)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

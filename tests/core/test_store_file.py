@@ -12,6 +12,7 @@ import pytest
 
 from app import paths
 from app.store import ChatStore, StoredMessage, StoreError
+from app.store.connection import add_functions
 
 
 def _message(store: ChatStore, message_id: int) -> StoredMessage:
@@ -65,6 +66,7 @@ def test_closed_store_refuses_work_and_close_twice_is_fine(db_path: Path) -> Non
 def test_integrity_check_reports_dangling_messages(store: ChatStore, db_path: Path) -> None:
     assert store.integrity_check() == "ok"
     raw = sqlite3.connect(db_path)  # foreign keys off by default on this connection
+    add_functions(raw)  # the search index's triggers call them
     raw.execute(
         "INSERT INTO messages (conversation_id, role, content, created_at) "
         "VALUES ('ghost', 'user', 'orphan', 0)"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.store import ChatStore, SchemaTooNewError, UnreadableDatabaseError
+from app.store.connection import add_functions
 from app.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
 
 # The schema exactly as version 1 shipped it. Frozen here on purpose: when migration 2 is
@@ -94,12 +95,13 @@ def test_appended_migration_upgrades_a_v1_file(tmp_path: Path) -> None:
     path = tmp_path / "v1.sqlite3"
     _write_v1(path)
     connection = sqlite3.connect(path, isolation_level=None)
-    assert migrate(connection, path, (*MIGRATIONS, _add_pinned)) == 2
-    assert schema_version(connection) == 2
+    add_functions(connection)  # the search index's triggers call them
+    assert migrate(connection, path, (*MIGRATIONS, _add_pinned)) == SCHEMA_VERSION + 1
+    assert schema_version(connection) == SCHEMA_VERSION + 1
     rows = connection.execute("SELECT id, pinned FROM conversations ORDER BY id").fetchall()
     assert rows == [("c1", 0), ("c2", 0)]
     assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert migrate(connection, path, (*MIGRATIONS, _add_pinned)) == 2  # nothing left to do
+    assert migrate(connection, path, (*MIGRATIONS, _add_pinned)) == SCHEMA_VERSION + 1  # no-op
     connection.close()
 
 
@@ -121,6 +123,7 @@ def test_failed_migration_rolls_back_everything(tmp_path: Path) -> None:
         raise RuntimeError("migration bug")
 
     connection = sqlite3.connect(path, isolation_level=None)
+    add_functions(connection)
     with pytest.raises(RuntimeError, match="migration bug"):
         migrate(connection, path, (*MIGRATIONS, _add_pinned, broken))
     assert schema_version(connection) == 1

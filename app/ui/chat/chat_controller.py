@@ -89,6 +89,10 @@ class ChatController(QObject):
         self._show_draft(conversation_id, previous)
         self.conversation_opened.emit(self.session.conversation)
 
+    def reveal_message(self, message_id: int, text: str) -> None:
+        """Scroll the open conversation to a message, ``text`` in it selected (a search hit)."""
+        self._transcript.scroll_to_message(message_id, text)
+
     def new_conversation(self) -> None:
         if self.session.conversation_id and not self.session.messages():
             self._composer.edit.setFocus()  # the open chat is still empty: reuse it

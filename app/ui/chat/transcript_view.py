@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QTextFrame
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QTextCursor, QTextFrame
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.store import StoredMessage
@@ -87,6 +87,28 @@ class TranscriptView(QTextBrowser):
     def show_earlier(self) -> None:
         self._first_shown = max(0, self._first_shown - PAGE)
         self._rebuild(keep_scroll=True)
+
+    def scroll_to_message(self, message_id: int, text: str = "") -> bool:
+        """Bring a message to the top of the view (rendering back to it if it was among the
+        earlier ones) and select the first ``text`` in it; False if it is not shown here."""
+        index = next((i for i, m in enumerate(self._messages) if m.id == message_id), None)
+        if index is None:
+            return False
+        if index < self._first_shown:
+            self._first_shown = index
+            self._rebuild(keep_scroll=False)
+        frame = self._frames[message_id]
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(frame.firstPosition())
+        found = self.document().find(text, cursor) if text else QTextCursor()
+        if not found.isNull() and found.position() <= frame.lastPosition():
+            cursor = found
+        bar = self.verticalScrollBar()
+        start = QTextCursor(self.document())
+        start.setPosition(frame.firstPosition())
+        bar.setValue(bar.value() + self.cursorRect(start).top())
+        self.setTextCursor(cursor)
+        return True
 
     @property
     def messages(self) -> list[StoredMessage]:

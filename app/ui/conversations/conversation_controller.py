@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from app.session import ChatSession
 from app.store import ChatStore, export_json, export_markdown, suggested_filename
+from app.store.search import SearchHit, SearchResult
 from app.ui.conversations.conversation_list import ConversationList
+from app.ui.conversations.search_runner import SearchRunner
 
 EXPORT_FILTERS = {"md": "Markdown (*.md)", "json": "JSON (*.json)"}
 
@@ -27,6 +29,7 @@ class OpenChat(Protocol):
 
     def open(self, conversation_id: str) -> None: ...
     def new_conversation(self) -> None: ...
+    def reveal_message(self, message_id: int, text: str) -> None: ...
 
 
 class ConversationController(QObject):
@@ -45,7 +48,12 @@ class ConversationController(QObject):
         self._chat = chat
         self._view = view
         self._dialog_parent = dialog_parent
+        self._hits: dict[str, SearchHit] = {}
+        self.search_runner = SearchRunner(store.path, self)
+        self.search_runner.finished.connect(self._on_search_runner_finished)
+        self.search_runner.failed.connect(lambda error: self.status.emit(f"Search failed: {error}"))
         view.conversation_selected.connect(self.open)
+        view.hit_selected.connect(self.open_hit)
         view.new_requested.connect(self.new)
         view.rename_requested.connect(self.rename)
         view.delete_requested.connect(self.delete)
@@ -55,13 +63,27 @@ class ConversationController(QObject):
         chat.conversations_changed.connect(self.refresh)
 
     def refresh(self) -> None:
-        query = self._view.search.text().strip()
-        records = self._store.search(query) if query else self._store.list_conversations()
-        self._view.set_conversations(records, self._chat.session.conversation_id)
+        """Show the list again: the first page of it, or the search run again off-thread."""
+        if self._view.search.text().strip():
+            self.search_runner.search(self._view.search.text())
+        else:
+            self._hits = {}
+            self._view.show_list(self._chat.session.conversation_id)
+
+    def _on_search_runner_finished(self, result: SearchResult) -> None:
+        if result.query != self._view.search.text():
+            return  # the box changed since; that query is on its way
+        self._hits = {hit.conversation.id: hit for hit in result.hits}
+        self._view.show_hits(result.hits, self._chat.session.conversation_id)
+        if not result.complete_index:
+            self.status.emit("Older messages are still being indexed; some may be missing")
+
+    def shutdown(self) -> None:
+        self.search_runner.close()
 
     def start(self) -> None:
         """Open the most recent conversation, or a new one when there is none."""
-        records = self._store.list_conversations()
+        records = self._store.conversation_page(0, 1)
         if records:
             self._chat.open(records[0].id)
         else:
@@ -71,6 +93,13 @@ class ConversationController(QObject):
     def open(self, conversation_id: str) -> None:
         self._chat.open(conversation_id)
         self.refresh()
+
+    def open_hit(self, conversation_id: str, message_id: int) -> None:
+        """Open a search hit's conversation, scrolled to the matching message."""
+        self._chat.open(conversation_id)
+        hit = self._hits.get(conversation_id)
+        match = hit.snippet.match if hit is not None and hit.snippet is not None else ""
+        self._chat.reveal_message(message_id, match)
 
     def new(self) -> None:
         self._view.search.clear()
@@ -87,7 +116,7 @@ class ConversationController(QObject):
             return
         self._store.delete_conversation(conversation_id)
         if conversation_id == self._chat.session.conversation_id:
-            remaining = self._store.list_conversations()
+            remaining = self._store.conversation_page(0, 1)
             if remaining:
                 self._chat.open(remaining[0].id)
             else:

@@ -6,31 +6,37 @@ deleted conversation can be brought back with Undo for a while.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.store import ConversationRecord
+from app.store.search import SearchHit
+from app.ui.conversations.conversation_item_model import (
+    ID_ROLE,
+    MESSAGE_ROLE,
+    ConversationItemModel,
+    PageLoader,
+)
+from app.ui.conversations.hit_delegate import HitDelegate
 
-ID_ROLE = Qt.ItemDataRole.UserRole
 UNDO_SECONDS = 12
 SEARCH_DELAY_MS = 200
 
 
 class ConversationList(QWidget):
     conversation_selected = Signal(str)
+    hit_selected = Signal(str, int)  # conversation id, the matching message's id
     new_requested = Signal()
     rename_requested = Signal(str, str)  # id, new title
     delete_requested = Signal(str)
@@ -38,7 +44,7 @@ class ConversationList(QWidget):
     export_requested = Signal(str, str)  # id, "md" | "json"
     search_changed = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, load_page: PageLoader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("conversation_list_panel")
         self._filling = False
@@ -52,14 +58,17 @@ class ConversationList(QWidget):
         self.new_button.setObjectName("new_conversation_button")
         self.new_button.setAccessibleName("New chat")
         self.new_button.setToolTip("Start a new conversation (Ctrl+N)")
-        self.list = QListWidget(self)
+        self.model = ConversationItemModel(load_page)
+        self.list = ConversationListView(self)
+        self.list.setModel(self.model)
+        self.list.setItemDelegate(HitDelegate(lambda: self.model.showing_hits, self.list))
         self.list.setObjectName("conversation_list")
         self.list.setAccessibleName("Conversations")
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.list.setEditTriggers(QListWidget.EditTrigger.EditKeyPressed)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.list.setUniformItemSizes(True)
+        self.list.setUniformItemSizes(True)  # hits take two lines, every one of them
         self.undo_label = QLabel(self)
         self.undo_button = QPushButton("Undo", self)
         self.undo_button.setObjectName("undo_delete_button")
@@ -91,44 +100,47 @@ class ConversationList(QWidget):
     def _connect(self) -> None:
         self.new_button.clicked.connect(self.new_requested)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
-        self.list.currentItemChanged.connect(self._on_list_current_item_changed)
-        self.list.itemChanged.connect(self._on_list_item_changed)
+        self.list.selectionModel().currentChanged.connect(self._on_list_current_changed)
+        self.model.rename_requested.connect(self.rename_requested)
         self.list.customContextMenuRequested.connect(self._on_list_context_menu)
         self.undo_button.clicked.connect(self._on_undo_clicked)
 
     # -- contents ------------------------------------------------------------------------
-    def set_conversations(
-        self, records: Sequence[ConversationRecord], current_id: str | None
-    ) -> None:
-        self._filling = True
-        try:
-            self.list.clear()
-            for record in records:
-                item = QListWidgetItem(record.title)
-                item.setData(ID_ROLE, record.id)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-                when = time.strftime("%Y-%m-%d %H:%M", time.localtime(record.updated_at))
-                item.setToolTip(f"{record.title}\nLast message: {when}")
-                self.list.addItem(item)
-                if record.id == current_id:
-                    self.list.setCurrentItem(item)
-        finally:
-            self._filling = False
+    def show_list(self, current_id: str | None) -> None:
+        """Every conversation, newest first (read from the store as the list scrolls)."""
+        with self._filling_rows():
+            self.model.show_list()
+            self._select(current_id)
+
+    def show_hits(self, hits: Sequence[SearchHit], current_id: str | None) -> None:
+        with self._filling_rows():
+            self.model.show_hits(hits)
+            self._select(current_id)
+
+    def _select(self, conversation_id: str | None) -> None:
+        row = self.model.row_of(conversation_id) if conversation_id else None
+        if row is not None:
+            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+            self.list.selectionModel().setCurrentIndex(self.model.index(row), flags)
+
+    def _filling_rows(self) -> _Filling:
+        return _Filling(self)
 
     def ids(self) -> list[str]:
-        return [str(self.list.item(row).data(ID_ROLE)) for row in range(self.list.count())]
+        """The ids of the rows loaded so far."""
+        return [record.id for record in self.model.loaded]
 
     def titles(self) -> list[str]:
-        return [self.list.item(row).text() for row in range(self.list.count())]
+        return [record.title for record in self.model.loaded]
 
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
 
     def start_rename(self, conversation_id: str) -> None:
-        item = self._item(conversation_id)
-        if item is not None:
-            self.list.editItem(item)
+        row = self.model.row_of(conversation_id)
+        if row is not None:
+            self.list.edit(self.model.index(row))
 
     def show_undo(self, conversation_id: str, title: str) -> None:
         self._undo_id = conversation_id
@@ -142,21 +154,16 @@ class ConversationList(QWidget):
         self.undo_label.setVisible(False)
         self.undo_button.setVisible(False)
 
-    def _item(self, conversation_id: str) -> QListWidgetItem | None:
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            if item.data(ID_ROLE) == conversation_id:
-                return item
-        return None
-
     # -- handlers ------------------------------------------------------------------------
-    def _on_list_current_item_changed(self, current: QListWidgetItem | None, _prev: object) -> None:
-        if current is not None and not self._filling:
-            self.conversation_selected.emit(str(current.data(ID_ROLE)))
-
-    def _on_list_item_changed(self, item: QListWidgetItem) -> None:
-        if not self._filling and item.text().strip():
-            self.rename_requested.emit(str(item.data(ID_ROLE)), item.text())
+    def _on_list_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid() or self._filling:
+            return
+        conversation_id = str(current.data(ID_ROLE))
+        message_id = current.data(MESSAGE_ROLE)
+        if message_id is not None:
+            self.hit_selected.emit(conversation_id, int(message_id))
+        else:
+            self.conversation_selected.emit(conversation_id)
 
     def _on_undo_clicked(self) -> None:
         if self._undo_id is not None:
@@ -165,12 +172,12 @@ class ConversationList(QWidget):
             self.undo_delete_requested.emit(conversation_id)
 
     def _on_list_context_menu(self, point: QPoint) -> None:
-        item = self.list.itemAt(point)
-        if item is None:
+        index = self.list.indexAt(point)
+        if not index.isValid():
             return
-        conversation_id = str(item.data(ID_ROLE))
+        conversation_id = str(index.data(ID_ROLE))
         menu = QMenu(self)
-        menu.addAction("Rename", lambda: self.list.editItem(item))
+        menu.addAction("Rename", lambda: self.list.edit(index))
         menu.addAction(
             "Export as Markdown…", lambda: self.export_requested.emit(conversation_id, "md")
         )
@@ -180,3 +187,21 @@ class ConversationList(QWidget):
         menu.addSeparator()
         menu.addAction("Delete", lambda: self.delete_requested.emit(conversation_id))
         menu.popup(self.list.viewport().mapToGlobal(point))
+
+
+class ConversationListView(QListView):
+    def setCurrentRow(self, row: int) -> None:
+        self.setCurrentIndex(self.model().index(row, 0))
+
+
+class _Filling:
+    """While the list is refilled, selection changes are not the user's."""
+
+    def __init__(self, view: ConversationList) -> None:
+        self._view = view
+
+    def __enter__(self) -> None:
+        self._view._filling = True
+
+    def __exit__(self, *_: object) -> None:
+        self._view._filling = False

@@ -34,11 +34,13 @@ from app.ui.common.theme import apply_system_theme
 from app.ui.server.qt_loop import qt_event_loop
 from app.ui.shell.error_reporting import install_error_reporting
 from app.ui.shell.main_window import MainWindow
+from app.ui.shell.maintenance_task import MaintenanceTask
 from app.ui.shell.single_instance import InstanceGuard
 from app.ui.shell.startup import AskFresh, ask_fresh_database, open_startup_files
 from app.ui.shell.welcome_dialog import offer_welcome
 
 log = logging.getLogger(__name__)
+UPKEEP_DELAY_MS = 3000
 
 
 def make_engine(kv_cache_limit_mb: int) -> ChatEngine:
@@ -134,8 +136,6 @@ def _run_window(
         return 1  # the database belongs to a newer Hearth and the person chose to quit
     settings = settings_for_run(files.settings, args)
     store = files.opened.store
-    if not store.in_memory:
-        store.purge_deleted()  # what was deleted in an earlier run is gone for good now
     runner = EngineRunner(lambda: make_engine(settings.kv_cache_limit_mb))
     default = default_model_path()
     window = MainWindow(runner, store, settings, default_model=str(default) if default else None)
@@ -147,6 +147,10 @@ def _run_window(
     window.models.probe_gpu(gpu_offload_available)
     window.show()
     QTimer.singleShot(0, window.start)
+    upkeep = MaintenanceTask(store.path, window)  # trash from earlier runs, search index
+    upkeep.status.connect(window.show_status)
+    if not store.in_memory:
+        QTimer.singleShot(UPKEEP_DELAY_MS, upkeep.start)  # not while the window starts
     QTimer.singleShot(0, lambda: offer_welcome(window))
     code = 1
     try:
@@ -155,6 +159,7 @@ def _run_window(
         return code
     finally:
         window.close()  # no-op when already closed; saves and stops the engine otherwise
+        upkeep.stop()
         engine_closed = runner.shutdown(timeout=1.0)
         store.close()
         hooks.uninstall()

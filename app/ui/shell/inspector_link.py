@@ -49,6 +49,7 @@ class InspectorLink(QObject):
             opened.connect(lambda *_: self.sync())
         if conversation_list is not None:  # connected after the controller that opens it
             conversation_list.conversation_selected.connect(lambda _id: self.sync())
+            conversation_list.hit_selected.connect(lambda _id, _message: self.sync())
         inspector.bandwidth_measured.connect(save_bandwidth)
         inspector.installEventFilter(self)
         if models.info is not None:

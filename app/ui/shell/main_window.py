@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
 
     # -- building ------------------------------------------------------------------------
     def _build_widgets(self) -> None:
-        self.conversation_list = ConversationList(self)
+        self.conversation_list = ConversationList(self.store.conversation_page, self)
         self.transcript = TranscriptView(self)
         self.composer = Composer(self)
         self.banner = NoticeBanner(self)
@@ -377,6 +377,7 @@ class MainWindow(QMainWindow):
                 self.show_status(f"Could not save the window layout: {error}")
             self.session.close(wait_s=CLOSE_WAIT_S)
             self.api_server.stop()
+            self.conversations.shutdown()
             self.runner.shutdown(timeout=SHUTDOWN_WAIT_S)
         event.accept()
 

@@ -1,0 +1,23 @@
+"""The history benchmark's own checks at 100,000 messages (bench/history.py; 1M runs in
+the benchmark only): search, launch against an empty history, GUI stall while typing a
+search, RSS. Ratios and limits within this one run."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import history
+
+
+@pytest.mark.slow
+def test_history_of_100k_messages_meets_the_goals() -> None:
+    rows = [history.measure(0, repeats=3), history.measure(100_000, repeats=3)]
+    big = rows[1]
+    assert big["queries_with_hits"] >= 10  # the hit queries find something, misses do not
+    report = history.table("100k", rows)
+    assert history.checks(rows) == {
+        "search_ok": True,
+        "launch_ok": True,
+        "stall_ok": True,
+        "rss_ok": True,
+    }, report
