@@ -11,15 +11,22 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from app import paths
-from app.chat.events import PromptEvaluated, StopReason, TokensReceived, TurnEvent, TurnFinished
+from app.chat.events import (
+    PromptEvaluated,
+    PromptProgress,
+    StopReason,
+    TokensReceived,
+    TurnEvent,
+    TurnFinished,
+)
 from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
-from app.engine.context_shift import cut_cache, find_cut
+from app.engine.context_shift import find_cut
 from app.engine.context_window import plan_window
 from app.engine.errors import (
     ChatTemplateError,
@@ -28,7 +35,19 @@ from app.engine.errors import (
     NoModelLoadedError,
 )
 from app.engine.kv_files import KvSnapshot, KvStateFiles
-from app.engine.llama_state import clear_cache, restore_sequence, snapshot_sequence
+from app.engine.llama_internals import (
+    LoadProgress,
+    batch_size,
+    cached_count,
+    cached_tokens_equal,
+    clear_cache,
+    cut_cache,
+    evaluate,
+    keep_prefix,
+    restore_sequence,
+    snapshot_sequence,
+    version,
+)
 from app.engine.model_loader import describe, file_fingerprint, open_llama
 from app.engine.pieces import PieceDecoder
 from app.engine.template import ChatTemplate
@@ -70,15 +89,18 @@ class LlamaEngine:
         return self._model.info if self._model else None
 
     # -- loading --------------------------------------------------------------------
-    def load(self, path: str, options: LoadOptions) -> ModelInfo:
+    def load(
+        self, path: str, options: LoadOptions, progress: LoadProgress | None = None
+    ) -> ModelInfo:
+        """Open `path`; `progress(fraction)` may return False to cancel (ModelLoadCancelled)."""
         options = options.normalized()
-        llm, seconds = open_llama(path, options)  # the current model stays until this works
+        llm, seconds = open_llama(path, options, progress)  # the current model stays
         try:
             pieces = PieceDecoder(llm)
             template = _template_for(llm, pieces)
             template.render([Message("system", "x"), Message("user", "y")])
             info = describe(llm, path, options, seconds)
-            fingerprint = f"{file_fingerprint(path)}|ctx={info.context_size}|{_version()}"
+            fingerprint = f"{file_fingerprint(path)}|ctx={info.context_size}|{version()}"
         except ChatTemplateError as error:
             llm.close()
             raise ModelLoadError(
@@ -109,7 +131,7 @@ class LlamaEngine:
         model = self._model
         if model is None or self._conversation is None or not self._held.tokens:
             return
-        kv_count = min(int(model.llm.n_tokens), len(self._held.tokens))
+        kv_count = min(cached_count(model.llm), len(self._held.tokens))
         if kv_count == 0:
             return
         snapshot = KvSnapshot(
@@ -196,9 +218,8 @@ class LlamaEngine:
         if len(prompt) >= n_ctx - 1:
             raise MessageTooLongError(len(prompt), n_ctx)
         self._unpaid_load_s = 0.0
-        reused = self._reusable_prefix(prompt)
         return self._generate(
-            model, prompt_text, prompt, reused, plan.dropped_turns, restored, params, cancel, clock
+            model, prompt_text, prompt, plan.dropped_turns, restored, params, cancel, clock
         )
 
     def _generate(
@@ -206,7 +227,6 @@ class LlamaEngine:
         model: _Loaded,
         prompt_text: str,
         prompt: list[int],
-        reused: int,
         dropped: int,
         restored: bool,
         params: GenerationParams,
@@ -216,13 +236,23 @@ class LlamaEngine:
         llm, n_ctx = model.llm, model.info.context_size
         # No seed: a fresh random one each reply (so Regenerate gives a new answer).
         llm.set_seed(params.seed if params.seed is not None else _RANDOM_SEED)
+        clock.prefill_started()
+        reused = keep_prefix(llm, prompt)  # what generate() would reuse; the rest is read here
+        self._held = _Held(prompt_text, list(prompt))  # the cache spells a prefix of it
+        read = yield from self._read_prompt(llm, prompt[reused:], cancel, clock)
+        if not read:
+            clock.decode_ended()
+            stats = clock.stats(
+                len(prompt), reused, 0, cached_count(llm), n_ctx, "cancelled", dropped, restored
+            )
+            yield TurnFinished("cancelled", "", stats)
+            return
         decoder = Utf8Stream()
         reply: list[str] = []
         generated: list[int] = []
         clean = 0  # tokens of `generated` that decode to whole characters
         reason: StopReason = "length"
-        clock.prefill_started()
-        tokens = llm.generate(
+        tokens = llm.generate(  # the prompt is in the cache: generate() samples at once
             prompt,
             top_k=params.top_k,
             top_p=params.top_p,
@@ -263,9 +293,32 @@ class LlamaEngine:
         text = "".join(reply)
         self._held = _Held(prompt_text + text, prompt + generated[:clean])
         stats = clock.stats(
-            len(prompt), reused, len(generated), int(llm.n_tokens), n_ctx, reason, dropped, restored
+            len(prompt), reused, len(generated), cached_count(llm), n_ctx, reason, dropped, restored
         )
         yield TurnFinished(reason, text, stats)
+
+    @staticmethod
+    def _read_prompt(
+        llm: Any, todo: list[int], cancel: threading.Event, clock: TurnClock
+    ) -> Generator[PromptProgress, None, bool]:
+        """Evaluate the prompt's new tokens one batch at a time; False if stopped.
+
+        A prompt longer than one batch reports PromptProgress before and between batches,
+        and Stop is honoured between them. A prompt of one batch behaves as before: no
+        progress, and Stop takes effect at the first token.
+        """
+        step = batch_size(llm)
+        shown = len(todo) > step
+        if shown:
+            yield PromptProgress(0, len(todo), clock.prefill_s)
+        for start in range(0, len(todo), step):
+            if start and cancel.is_set():
+                return False
+            evaluate(llm, todo[start : start + step])
+            done = min(len(todo), start + step)
+            if shown and done < len(todo):
+                yield PromptProgress(done, len(todo), clock.prefill_s)
+        return True
 
     def _cut_dropped_turns(self, prompt_text: str) -> bool:
         """Context shift: cut the turns just dropped out of the KV cache, keep the rest.
@@ -273,15 +326,13 @@ class LlamaEngine:
         Without it, dropping old turns changes the prompt right after the system prompt and
         everything after it is evaluated again (seconds to tens of seconds on a CPU).
         """
-        import numpy as np
-
         model, held = self._require(), self._held
         if not held.tokens or prompt_text.startswith(held.text):
             return False
         pieces = [model.pieces.piece(t, special=True) for t in held.tokens]
-        in_cache = min(int(model.llm.n_tokens), len(held.tokens))
-        if b"".join(pieces) != held.text.encode("utf-8") or not np.array_equal(
-            model.llm.input_ids[:in_cache], np.asarray(held.tokens[:in_cache])
+        in_cache = min(cached_count(model.llm), len(held.tokens))
+        if b"".join(pieces) != held.text.encode("utf-8") or not cached_tokens_equal(
+            model.llm, held.tokens[:in_cache]
         ):
             return False  # the held text and tokens do not map onto each other exactly
         cut = find_cut(pieces, prompt_text.encode("utf-8"))
@@ -315,22 +366,6 @@ class LlamaEngine:
             add_bos = False  # the template already wrote it
         return list(llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True))
 
-    def _reusable_prefix(self, prompt: list[int]) -> int:
-        """How many prompt tokens llama.cpp will take from the KV cache (as generate() does)."""
-        import numpy as np
-
-        llm = self._require().llm
-        held = int(llm.n_tokens)
-        n = min(held, len(prompt))
-        if n == 0:
-            return 0
-        differ = np.nonzero(llm.input_ids[:n] != np.asarray(prompt[:n]))[0]
-        common = int(differ[0]) if len(differ) else n
-        if common == len(prompt):
-            exact = held == len(prompt) and not getattr(llm, "_requires_eval", True)
-            return common if exact else common - 1
-        return common
-
     @property
     def cached_text(self) -> str:
         """The text the KV cache of the current conversation spells (for tests, inspector)."""
@@ -361,9 +396,3 @@ def _template_for(llm: Any, pieces: PieceDecoder) -> ChatTemplate:
         token_text(llm.token_bos()),
         token_text(llm.token_eos()),
     )
-
-
-def _version() -> str:
-    import llama_cpp
-
-    return str(llama_cpp.__version__)
