@@ -150,24 +150,19 @@ class FakeEngine:
         self._info = None
 
 
+
 def _stats(
     prompt: int, cached: int, produced: int, context: int, wall: float, reason: str
 ) -> TurnStats:
-    return TurnStats(
-        load_s=0.0,
-        ttft_s=0.001,
+    return TurnStats.measured(
         prompt_tokens=prompt,
         cached_tokens=cached,
-        evaluated_tokens=prompt - cached,
-        prefill_s=0.001,
-        prefill_tps=1000.0,
-        decode_s=wall,
-        decode_tps=produced / wall if wall else 0.0,
         generated_tokens=produced,
         context_used=prompt + produced,
         context_size=context,
         stop_reason=reason,  # type: ignore[arg-type]
-        dropped_turns=0,
-        rss_mb=0.0,
+        ttft_s=0.001,
+        prefill_s=0.001,
+        decode_s=wall,
         wall_s=wall,
     )

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app import paths
+from app.chat.context_policy import reply_reserve
 from app.chat.events import (
     PromptEvaluated,
     PromptProgress,
@@ -208,7 +209,7 @@ class LlamaEngine:
             messages,
             lambda m: len(build(m)[1]),
             n_ctx,
-            min(params.max_tokens, n_ctx // 4),
+            reply_reserve(params.max_tokens, n_ctx),
             self._floor,
         )
         prompt_text, prompt = build(plan.messages)

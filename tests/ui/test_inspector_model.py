@@ -16,7 +16,7 @@ from app.chat.values import GenerationParams, LoadOptions, Message
 from app.engine.llama_engine import LlamaEngine
 from app.engine.runner import EngineRunner
 from app.inspect.figures import kv_bytes_per_token
-from app.ui.inspector_panel import InspectorPanel
+from app.ui.panels.inspector_panel import InspectorPanel
 
 MESSAGES = [Message("system", "You are a helpful assistant."), Message("user", "What is 2+2?")]
 RENDERED = (
