@@ -150,7 +150,6 @@ class FakeEngine:
         self._info = None
 
 
-
 def _stats(
     prompt: int, cached: int, produced: int, context: int, wall: float, reason: str
 ) -> TurnStats:

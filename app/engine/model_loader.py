@@ -118,6 +118,18 @@ def open_llama(
     return llm, time.perf_counter() - started
 
 
+def display_name(path: str) -> str:
+    """The name a person recognises: the Hugging Face repository a cached file came from
+    ("HuggingFaceTB/SmolLM2-135M-Instruct-GGUF"), else the file name without ".gguf"."""
+    file = Path(path)
+    for parent in file.parents:
+        if parent.name.startswith("models--"):
+            parts = parent.name.removeprefix("models--").split("--", 1)
+            return "/".join(parts)
+    name = file.name
+    return name[: -len(".gguf")] if name.lower().endswith(".gguf") else name
+
+
 def _sentence(reason: str) -> str:
     reason = reason.strip()
     return reason if reason.endswith(".") else reason + "."
@@ -143,7 +155,7 @@ def describe(llm: Any, path: str, options: LoadOptions, load_seconds: float) -> 
     )
     return ModelInfo(
         path=path,
-        name=meta.get("general.name") or Path(path).stem,
+        name=display_name(path),
         architecture=arch,
         parameter_count=parameter_count,
         quantization=desc[-1] if desc else "unknown",

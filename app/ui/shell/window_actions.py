@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QStyle, QWidget
 
+from app.ui.common.icons import action_icon
 from app.ui.models.downloads.download_dialog import DownloadDialog
 from app.ui.shell.settings_dialog import SettingsDialog
 
@@ -60,12 +62,24 @@ class WindowActions:
         self.stats_toggle.setChecked(True)
         self.stats_toggle.toggled.connect(window.side_tabs.setVisible)
         view_menu.addAction(self.stats_toggle)
+        # The toolbar: icons with their names. "New chat" lives once, above the chat list.
         toolbar = window.toolbar
-        toolbar.addAction(new)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        settings.setIcon(
+            action_icon(
+                QIcon.ThemeIcon.DocumentProperties, QStyle.StandardPixmap.SP_FileDialogInfoView
+            )
+        )
+        self.stats_toggle.setIcon(
+            action_icon(
+                QIcon.ThemeIcon.DocumentPrintPreview,
+                QStyle.StandardPixmap.SP_FileDialogDetailedView,
+            )
+        )
         toolbar.addWidget(window.picker)
         toolbar.addAction(settings)
         toolbar.addAction(self.stats_toggle)
-        for action in (new, settings, self.stats_toggle):
+        for action in (settings, self.stats_toggle):
             button = toolbar.widgetForAction(action)
             button.setObjectName(action.objectName().replace("_action", "_tool_button"))
             button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
