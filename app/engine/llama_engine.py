@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,6 @@ from app import paths
 from app.chat.context_policy import reply_reserve
 from app.chat.events import (
     PromptEvaluated,
-    PromptProgress,
     StopReason,
     TokensReceived,
     TurnEvent,
@@ -38,12 +37,10 @@ from app.engine.errors import (
 from app.engine.kv_files import KvSnapshot, KvStateFiles
 from app.engine.llama_internals import (
     LoadProgress,
-    batch_size,
     cached_count,
     cached_tokens_equal,
     clear_cache,
     cut_cache,
-    evaluate,
     keep_prefix,
     restore_sequence,
     snapshot_sequence,
@@ -51,6 +48,7 @@ from app.engine.llama_internals import (
 )
 from app.engine.model_loader import describe, file_fingerprint, open_llama
 from app.engine.pieces import PieceDecoder
+from app.engine.prefill import read_prompt
 from app.engine.template import ChatTemplate
 from app.engine.turn_stats import TurnClock
 from app.engine.utf8_stream import Utf8Stream
@@ -240,7 +238,7 @@ class LlamaEngine:
         clock.prefill_started()
         reused = keep_prefix(llm, prompt)  # what generate() would reuse; the rest is read here
         self._held = _Held(prompt_text, list(prompt))  # the cache spells a prefix of it
-        read = yield from self._read_prompt(llm, prompt[reused:], cancel, clock)
+        read = yield from read_prompt(llm, prompt[reused:], cancel, clock)
         if not read:
             clock.decode_ended()
             stats = clock.stats(
@@ -297,29 +295,6 @@ class LlamaEngine:
             len(prompt), reused, len(generated), cached_count(llm), n_ctx, reason, dropped, restored
         )
         yield TurnFinished(reason, text, stats)
-
-    @staticmethod
-    def _read_prompt(
-        llm: Any, todo: list[int], cancel: threading.Event, clock: TurnClock
-    ) -> Generator[PromptProgress, None, bool]:
-        """Evaluate the prompt's new tokens one batch at a time; False if stopped.
-
-        A prompt longer than one batch reports PromptProgress before and between batches,
-        and Stop is honoured between them. A prompt of one batch behaves as before: no
-        progress, and Stop takes effect at the first token.
-        """
-        step = batch_size(llm)
-        shown = len(todo) > step
-        if shown:
-            yield PromptProgress(0, len(todo), clock.prefill_s)
-        for start in range(0, len(todo), step):
-            if start and cancel.is_set():
-                return False
-            evaluate(llm, todo[start : start + step])
-            done = min(len(todo), start + step)
-            if shown and done < len(todo):
-                yield PromptProgress(done, len(todo), clock.prefill_s)
-        return True
 
     def _cut_dropped_turns(self, prompt_text: str) -> bool:
         """Context shift: cut the turns just dropped out of the KV cache, keep the rest.

@@ -148,3 +148,14 @@ def test_stop_while_reading_ends_cancelled_and_keeps_the_message(tmp_path: Path)
     messages = store.messages(record.id)
     assert [(m.role, m.content) for m in messages] == [("user", LONG_MESSAGE)]
     store.close()
+
+
+def test_models_are_named_by_repository_or_file() -> None:
+    from app.engine.model_loader import display_name
+
+    cached = "/home/me/.cache/huggingface/hub/models--HuggingFaceTB--SmolLM2-135M-Instruct-GGUF"
+    assert display_name(f"{cached}/snapshots/abc123/smollm2-135m-instruct-q8_0.gguf") == (
+        "HuggingFaceTB/SmolLM2-135M-Instruct-GGUF"
+    )
+    assert display_name("/models/SmolLM2-135M-Instruct.Q4_1.gguf") == "SmolLM2-135M-Instruct.Q4_1"
+    assert display_name("/models/odd-name.bin") == "odd-name.bin"
