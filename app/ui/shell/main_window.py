@@ -1,8 +1,9 @@
 """MainWindow: conversation list | transcript and composer | stats panel, model picker on top.
 
 The window only composes and wires: ChatController runs turns, ConversationController the
-list, ModelController model loading. The engine is reached only through the runner handed
-in (tests hand in a runner over the FakeEngine).
+list, ModelController model loading, ModelChoice which model that is, SettingsController
+owns and saves the settings, WindowActions the menus. The engine is reached only through
+the runner handed in (tests hand in a runner over the FakeEngine).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from app.engine.runner import EngineRunner
 from app.engine.token_counter import TokenCounter
 from app.session import ChatSession
 from app.settings import Settings, save_settings
-from app.store import ChatStore, ConversationRecord
+from app.store import ChatStore
 from app.ui.chat.chat_controller import ChatController
 from app.ui.chat.composer import Composer
 from app.ui.chat.token_count import ComposerTokenCount
@@ -41,7 +42,9 @@ from app.ui.models.model_picker import ModelPicker
 from app.ui.panels.inspector_panel import InspectorPanel
 from app.ui.panels.stats_panel import StatsPanel
 from app.ui.shell.inspector_link import InspectorLink, stats_tabs
-from app.ui.shell.window_actions import WindowActions
+from app.ui.shell.model_choice import ModelChoice
+from app.ui.shell.settings_controller import SettingsController
+from app.ui.shell.window_actions import WindowActions, WindowCommands
 from app.ui.shell.window_state import WindowState, load_window_state, save_window_state
 
 CLOSE_WAIT_S = 1.0  # how long closing waits for a stopped reply to end before saving it
@@ -66,9 +69,8 @@ class MainWindow(QMainWindow):
         self.resize(1280, 820)
         self.runner = runner
         self.store = store
-        self.settings = settings
+        self.settings_controller = SettingsController(settings, persist_settings, self)
         self.default_model = default_model
-        self._persist_settings = persist_settings
         self._closed = False
         self.bridge = EngineBridge(self)
         self._build_widgets()
@@ -81,14 +83,18 @@ class MainWindow(QMainWindow):
             self.composer, token_counter or TokenCounter(), self.chat, self
         )
         self.conversations = ConversationController(store, self.chat, self.conversation_list, self)
-        self.window_actions = WindowActions(self)
+        self.settings_controller.applied.connect(self._on_settings_applied)
+        self.model_choice = ModelChoice(
+            self.models, self.settings_controller, self.chat.stop, default_model, self
+        )
+        self.window_actions = self._build_actions()
         self.inspector.set_bandwidth(settings.memory_bandwidth_gbps)
         self.inspector_link = InspectorLink(
             self.inspector,
             self.session,
             self.chat,
             self.models,
-            self._on_inspector_bandwidth_measured,
+            lambda gbps: self.settings_controller.remember(memory_bandwidth_gbps=gbps),
             self.conversation_list,
             self,
         )
@@ -126,8 +132,36 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
         self.statusBar().setObjectName("status_bar")
 
+    def _build_actions(self) -> WindowActions:
+        commands = WindowCommands(
+            new_chat=self.conversations.new,
+            export=self._export,
+            quit=self.close,
+            find_chats=self.conversation_list.focus_search,
+            regenerate=self.chat.regenerate,
+            stop=self.chat.stop,
+            show_side_panel=self.side_tabs.setVisible,
+            settings_shown=self._settings_shown,
+            gpu_offload_available=lambda: self.models.gpu_offload_available,
+            apply_settings=self.apply_settings,
+            models_changed=lambda: self.picker.refresh(self.settings.model_folders),
+        )
+        return WindowActions(self.menuBar(), self.toolbar, self.picker, self, commands)
+
+    def _export(self, kind: str) -> None:
+        conversation_id = self.session.conversation_id
+        if conversation_id:
+            self.conversations.ask_export(conversation_id, kind)
+
+    def _settings_shown(self) -> Settings:
+        """Settings as the open conversation has them (they apply to it and to new ones)."""
+        conversation = self.session.settings()
+        return self.settings.with_changes(
+            system_prompt=conversation.system_prompt, generation=conversation.generation
+        )
+
     def _connect(self) -> None:
-        for source in (self.chat, self.conversations):
+        for source in (self.chat, self.conversations, self.model_choice):
             source.status.connect(self.show_status)
         self.models.loaded.connect(self._on_models_loaded)
         self.models.loaded.connect(self.token_count.set_model)
@@ -136,7 +170,7 @@ class MainWindow(QMainWindow):
         self.picker.model_requested.connect(self.load_model)
         self.picker.add_folder_requested.connect(self._on_picker_add_folder_requested)
         self.picker.download_requested.connect(self.window_actions.open_downloads)
-        self.chat.conversation_opened.connect(self._on_chat_conversation_opened)
+        self.chat.conversation_opened.connect(self.model_choice.conversation_opened)
         for keys, slot in (
             ("Ctrl+Return", self.composer.submit),
             ("Ctrl+Enter", self.composer.submit),
@@ -160,24 +194,20 @@ class MainWindow(QMainWindow):
         """Show the last conversation and load the last model (or the default one)."""
         self.conversations.start()
         self.picker.refresh(self.settings.model_folders)
-        last = self.settings.model_path
-        path = last if last and Path(last).is_file() else self.default_model
-        if last and path != last:
-            self.show_status(f"The last model ({last}) is missing; using the default model.")
-        if path:
-            self.load_model(path)
+        self.model_choice.start()
+
+    @property
+    def settings(self) -> Settings:
+        return self.settings_controller.settings
 
     def load_model(self, path: str) -> None:
-        self.chat.stop()  # the load runs after the reply ends (one engine thread)
-        self.models.load(path, self.settings.load)
+        self.model_choice.load(path)
 
     def apply_settings(self, settings: Settings) -> None:
-        reload = settings.load != self.settings.load
-        self.settings = settings
-        self.session.apply_settings(settings)
-        self._persist_settings(settings)
-        if reload and self.models.info is not None:
-            self.load_model(self.models.info.path)
+        self.settings_controller.apply(settings)
+
+    def _on_settings_applied(self, _old: Settings, new: Settings) -> None:
+        self.session.apply_settings(new)
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -186,9 +216,6 @@ class MainWindow(QMainWindow):
         self.session.model_path = info.path
         self.composer.set_model_loaded(True)
         self.show_status(f"{info.name} is ready")
-        if info.path != self.settings.model_path:
-            self.settings = self.settings.with_changes(model_path=info.path)
-            self._persist_settings(self.settings)
 
     def _on_models_load_failed(self, path: str, message: str) -> None:
         self.composer.set_model_loaded(self.models.info is not None)
@@ -201,28 +228,11 @@ class MainWindow(QMainWindow):
     def _on_models_load_cancelled(self, path: str) -> None:
         self.show_status(f"Loading {Path(path).name} was cancelled")
 
-    def _on_chat_conversation_opened(self, record: ConversationRecord | None) -> None:
-        """A conversation remembers its model: switch to it when it is not the loaded one."""
-        wanted = record.model_path if record is not None else None
-        loaded = self.models.info.path if self.models.info is not None else None
-        if not wanted or loaded is None or wanted == loaded or self.models.loading:
-            return
-        if Path(wanted).is_file():
-            self.show_status(f"Switching to {Path(wanted).name}, this conversation's model")
-            self.load_model(wanted)
-
     def _on_picker_add_folder_requested(self, folder: str) -> None:
-        if folder and folder not in self.settings.model_folders:
-            folders = (*self.settings.model_folders, folder)
-            self.settings = self.settings.with_changes(model_folders=folders)
-            self._persist_settings(self.settings)
+        self.settings_controller.add_model_folder(folder)
         self.picker.refresh(self.settings.model_folders)
 
     # -- window state and closing --------------------------------------------------------
-    def _on_inspector_bandwidth_measured(self, gbps: float) -> None:
-        self.settings = self.settings.with_changes(memory_bandwidth_gbps=gbps)
-        self._persist_settings(self.settings)
-
     def set_stats_visible(self, visible: bool) -> None:
         self.side_tabs.setVisible(visible)
         self.window_actions.stats_toggle.setChecked(visible)
