@@ -28,16 +28,24 @@ def _tokens(llm: Any, text: str) -> list[int]:
     return list(llm.tokenize(text.encode(), add_bos=False, special=True))
 
 
-def _prompt_evals(llm: Any) -> int:
-    import llama_cpp
+class EvalRecorder:
+    """Records how many tokens each `Llama.eval` call decodes (generate() calls it)."""
 
-    return int(llama_cpp.llama_perf_context(llm.ctx).n_p_eval)
+    def __init__(self, llm: Any) -> None:
+        self.calls: list[int] = []
+        self._llm, self._eval = llm, llm.eval
 
+        def recorded(tokens: Any) -> None:
+            self.calls.append(len(tokens))
+            self._eval(tokens)
 
-def _reset_perf(llm: Any) -> None:
-    import llama_cpp
+        llm.eval = recorded
 
-    llama_cpp.llama_perf_context_reset(llm.ctx)
+    def __enter__(self) -> EvalRecorder:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        del self._llm.eval  # back to the class's method
 
 
 def test_the_pinned_version_is_installed() -> None:
@@ -67,13 +75,13 @@ def test_prefix_rule_matches_generate(llm: Any) -> None:
     assert li.reusable_prefix(llm, head) == len(head) - 1, "restored: decode one again"
     llm._requires_eval = False
     # generate() itself evaluates exactly the tokens after the reusable prefix.
-    _reset_perf(llm)
-    next(iter(llm.generate(head + tail, top_k=1, temp=0.0)))
-    assert _prompt_evals(llm) == len(tail)
+    with EvalRecorder(llm) as recorder:
+        next(iter(llm.generate(head + tail, top_k=1, temp=0.0)))
+    assert recorder.calls == [len(tail)]
 
 
 def test_prefilled_prompt_makes_generate_sample_at_once(llm: Any) -> None:
-    prompt = _tokens(llm, "A long prompt read in batches by Hearth itself. " * 6)
+    prompt = _tokens(llm, "A long prompt read in batches by Hearth itself. " * 20)
     assert len(prompt) > 2 * li.batch_size(llm)
     llm.reset()
     expected = next(iter(llm.generate(prompt, top_k=1, temp=0.0)))
@@ -82,9 +90,9 @@ def test_prefilled_prompt_makes_generate_sample_at_once(llm: Any) -> None:
     assert kept == 0
     for start in range(0, len(prompt), li.batch_size(llm)):
         li.evaluate(llm, prompt[start : start + li.batch_size(llm)])
-    _reset_perf(llm)
-    first = next(iter(llm.generate(prompt, top_k=1, temp=0.0)))
-    assert _prompt_evals(llm) == 0, "generate() must not evaluate the prompt again"
+    with EvalRecorder(llm) as recorder:
+        first = next(iter(llm.generate(prompt, top_k=1, temp=0.0)))
+    assert recorder.calls == [0], "generate() must not evaluate the prompt again"
     assert first == expected
 
 

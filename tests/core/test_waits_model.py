@@ -17,7 +17,7 @@ from app.engine.token_counter import TokenCounter
 from tests.core.model_helpers import GREEDY, SYSTEM, run_turn
 
 pytestmark = pytest.mark.model
-LONG = "Tell me everything about lighthouses and the people who kept them. " * 12
+LONG = "Tell me everything about lighthouses and the people who kept them. " * 16
 
 
 def test_runner_load_reports_progress_and_cancel_keeps_the_model(default_model: Path) -> None:
