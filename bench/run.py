@@ -219,7 +219,7 @@ def bench_reopen(model: str, pairs: int) -> dict[str, Any]:
     last: dict[str, Any] = {}
     for _ in range(pairs):  # A: restored from disk, B: the same prompt re-evaluated
         shutil.rmtree(paths.kv_state_dir())
-        shutil.copytree(saved, paths.kv_state_dir())
+        shutil.copytree(saved, paths.kv_state_dir(), dirs_exist_ok=True)  # it re-creates it
         reopened = _engine(model, 4096)
         restored = _turn(reopened, "reopen", follow_up, SHORT).stats
         reopened.forget("reopen")
