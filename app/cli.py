@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import uuid
 from collections.abc import Callable
 from typing import TextIO
 
-from app.chat.events import PromptEvaluated, TokensReceived, TurnFinished
+from app.chat.events import PromptEvaluated, PromptProgress, TokensReceived, TurnFinished
+from app.chat.progress_text import prompt_progress_text
 from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
 from app.default_model import default_model_path
 from app.engine.errors import EngineError
@@ -140,20 +142,27 @@ def _stream_reply(
     stdout: TextIO,
 ) -> TurnFinished:
     stream = runner.chat(conversation, history, params)
+    shown = False
     try:
         for event in stream:
             if isinstance(event, TokensReceived):
                 stdout.write(event.text)
                 stdout.flush()
             elif isinstance(event, TurnFinished):
+                if shown:  # stopped while reading the prompt
+                    print("\r\033[K", end="", file=sys.stderr, flush=True)
                 stdout.write("\n")
                 if event.stats.dropped_turns and not event.error:
                     stdout.write(
                         f"[context full: {event.stats.dropped_turns} oldest turn(s) left out]\n"
                     )
                 return event
-            elif isinstance(event, PromptEvaluated):
-                continue
+            elif isinstance(event, PromptProgress):  # stderr: --json keeps stdout clean
+                print(f"\r[{prompt_progress_text(event)}]", end="", file=sys.stderr, flush=True)
+                shown = True
+            elif isinstance(event, PromptEvaluated) and shown:
+                print("\r\033[K", end="", file=sys.stderr, flush=True)
+                shown = False
     except KeyboardInterrupt:
         stream.cancel()
         for event in stream:

@@ -18,9 +18,15 @@ from typing import Any
 
 from app import paths
 from app.chat.context_policy import reply_reserve
-from app.chat.events import PromptEvaluated, StopReason, TokensReceived, TurnEvent, TurnFinished
+from app.chat.events import (
+    PromptEvaluated,
+    StopReason,
+    TokensReceived,
+    TurnEvent,
+    TurnFinished,
+)
 from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
-from app.engine.context_shift import cut_cache, find_cut
+from app.engine.context_shift import find_cut
 from app.engine.context_window import plan_window
 from app.engine.embedder import Embedder
 from app.engine.errors import (
@@ -32,15 +38,21 @@ from app.engine.errors import (
 from app.engine.grammar import compiled
 from app.engine.kv_files import KvSnapshot, KvStateFiles
 from app.engine.kv_parking import ParkedStates
-from app.engine.llama_state import (
+from app.engine.llama_internals import (
+    LoadProgress,
+    cached_count,
+    cached_tokens_equal,
     clear_cache,
+    cut_cache,
+    keep_prefix,
     restore_sequence,
-    reusable_prefix,
     snapshot_sequence,
+    version,
 )
-from app.engine.model_loader import bindings_version, describe, file_fingerprint, open_llama
+from app.engine.model_loader import describe, file_fingerprint, open_llama
 from app.engine.model_template import template_for
 from app.engine.pieces import PieceDecoder
+from app.engine.prefill import read_prompt
 from app.engine.template import ChatTemplate
 from app.engine.turn_stats import TurnClock
 from app.engine.utf8_stream import Utf8Stream
@@ -87,15 +99,18 @@ class LlamaEngine:
         return self._model.info if self._model else None
 
     # -- loading --------------------------------------------------------------------
-    def load(self, path: str, options: LoadOptions) -> ModelInfo:
+    def load(
+        self, path: str, options: LoadOptions, progress: LoadProgress | None = None
+    ) -> ModelInfo:
+        """Open `path`; `progress(fraction)` may return False to cancel (ModelLoadCancelled)."""
         options = options.normalized()
-        llm, seconds = open_llama(path, options)  # the current model stays until this works
+        llm, seconds = open_llama(path, options, progress)  # the current model stays
         try:
             pieces = PieceDecoder(llm)
             template = template_for(llm, pieces)
             template.render([Message("system", "x"), Message("user", "y")])
             info = describe(llm, path, options, seconds)
-            fingerprint = f"{file_fingerprint(path)}|ctx={info.context_size}|{bindings_version()}"
+            fingerprint = f"{file_fingerprint(path)}|ctx={info.context_size}|{version()}"
         except ChatTemplateError as error:
             llm.close()
             raise ModelLoadError(
@@ -134,7 +149,7 @@ class LlamaEngine:
         model = self._model
         if model is None or self._conversation is None or not self._held.tokens:
             return None
-        kv_count = min(int(model.llm.n_tokens), len(self._held.tokens))
+        kv_count = min(cached_count(model.llm), len(self._held.tokens))
         if kv_count == 0:
             return None
         return KvSnapshot(
@@ -233,9 +248,8 @@ class LlamaEngine:
         if len(prompt) >= n_ctx - 1:
             raise MessageTooLongError(len(prompt), n_ctx)
         self._unpaid_load_s = 0.0
-        reused = reusable_prefix(self._require().llm, prompt)
         return self._generate(
-            model, prompt_text, prompt, reused, plan.dropped_turns, restored, params, cancel, clock
+            model, prompt_text, prompt, plan.dropped_turns, restored, params, cancel, clock
         )
 
     def complete(
@@ -253,10 +267,7 @@ class LlamaEngine:
         if len(prompt) >= model.info.context_size - 1:
             raise MessageTooLongError(len(prompt), model.info.context_size)
         self._unpaid_load_s = 0.0
-        reused = reusable_prefix(self._require().llm, prompt)
-        return self._generate(
-            model, prompt_text, prompt, reused, 0, restored, params, cancel, clock
-        )
+        return self._generate(model, prompt_text, prompt, 0, restored, params, cancel, clock)
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """Embeddings of `texts` from a second, embedding-mode instance of the model."""
@@ -272,7 +283,6 @@ class LlamaEngine:
         model: _Loaded,
         prompt_text: str,
         prompt: list[int],
-        reused: int,
         dropped: int,
         restored: bool,
         params: GenerationParams,
@@ -282,13 +292,23 @@ class LlamaEngine:
         llm, n_ctx = model.llm, model.info.context_size
         # No seed: a fresh random one each reply (so Regenerate gives a new answer).
         llm.set_seed(params.seed if params.seed is not None else _RANDOM_SEED)
+        clock.prefill_started()
+        reused = keep_prefix(llm, prompt)  # what generate() would reuse; the rest is read here
+        self._held = _Held(prompt_text, list(prompt))  # the cache spells a prefix of it
+        read = yield from read_prompt(llm, prompt[reused:], cancel, clock)
+        if not read:
+            clock.decode_ended()
+            stats = clock.stats(
+                len(prompt), reused, 0, cached_count(llm), n_ctx, "cancelled", dropped, restored
+            )
+            yield TurnFinished("cancelled", "", stats)
+            return
         decoder = Utf8Stream()
         reply: list[str] = []
         generated: list[int] = []
         clean = 0  # tokens of `generated` that decode to whole characters
         reason: StopReason = "length"
-        clock.prefill_started()
-        tokens = llm.generate(
+        tokens = llm.generate(  # the prompt is in the cache: generate() samples at once
             prompt,
             top_k=params.top_k,
             top_p=params.top_p,
@@ -330,7 +350,7 @@ class LlamaEngine:
         text = "".join(reply)
         self._held = _Held(prompt_text + text, prompt + generated[:clean])
         stats = clock.stats(
-            len(prompt), reused, len(generated), int(llm.n_tokens), n_ctx, reason, dropped, restored
+            len(prompt), reused, len(generated), cached_count(llm), n_ctx, reason, dropped, restored
         )
         yield TurnFinished(reason, text, stats)
 
@@ -340,15 +360,13 @@ class LlamaEngine:
         Without it, dropping old turns changes the prompt right after the system prompt and
         everything after it is evaluated again (seconds to tens of seconds on a CPU).
         """
-        import numpy as np
-
         model, held = self._require(), self._held
         if not held.tokens or prompt_text.startswith(held.text):
             return False
         pieces = [model.pieces.piece(t, special=True) for t in held.tokens]
-        in_cache = min(int(model.llm.n_tokens), len(held.tokens))
-        if b"".join(pieces) != held.text.encode("utf-8") or not np.array_equal(
-            model.llm.input_ids[:in_cache], np.asarray(held.tokens[:in_cache])
+        in_cache = min(cached_count(model.llm), len(held.tokens))
+        if b"".join(pieces) != held.text.encode("utf-8") or not cached_tokens_equal(
+            model.llm, held.tokens[:in_cache]
         ):
             return False  # the held text and tokens do not map onto each other exactly
         cut = find_cut(pieces, prompt_text.encode("utf-8"))

@@ -12,7 +12,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from app.chat.events import PromptEvaluated, TokensReceived, TurnEvent, TurnFinished
+from app.chat.events import (
+    PromptEvaluated,
+    PromptProgress,
+    TokensReceived,
+    TurnEvent,
+    TurnFinished,
+)
 from app.engine.runner import TurnStream
 from app.session.values import (
     NoticeAdded,
@@ -126,6 +132,8 @@ class TurnRecorder:
             except StoreError as error:
                 return out + self._failed(str(error), streaming=True)
             return out + (self._recovered() if wrote else [])
+        if isinstance(event, PromptProgress):
+            return [event] if foreground else []
         if isinstance(event, PromptEvaluated):
             out = [event] if foreground else []
             if event.dropped_turns > self._dropped_before:  # one notice per new drop

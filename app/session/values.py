@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
-from app.chat.events import PromptEvaluated, TokensReceived, TurnFinished
+from app.chat.events import PromptEvaluated, PromptProgress, TokensReceived, TurnFinished
 from app.chat.values import GenerationParams, Message
 from app.engine.runner import TurnStream
 from app.settings import Settings
@@ -57,7 +57,13 @@ class SaveRecovered:
 
 
 SessionEvent = (
-    PromptEvaluated | TokensReceived | NoticeAdded | ReplySaved | SaveFailed | SaveRecovered
+    PromptProgress
+    | PromptEvaluated
+    | TokensReceived
+    | NoticeAdded
+    | ReplySaved
+    | SaveFailed
+    | SaveRecovered
 )
 
 

@@ -19,6 +19,7 @@ from app.chat.events import PromptEvaluated, StopReason, TokensReceived, TurnEve
 from app.chat.remote import Endpoint, split_model_path
 from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
 from app.engine.errors import EngineError, ModelLoadError, NoModelLoadedError
+from app.engine.llama_internals import LoadProgress
 from app.engine.remote import errors
 from app.engine.remote.client import ChatStream, ServerClient, StreamEnd, StreamItem, Timeouts
 from app.engine.remote.figures import RemoteClock, remote_stats
@@ -51,7 +52,10 @@ class RemoteEngine:
     def info(self) -> ModelInfo | None:
         return self._info
 
-    def load(self, path: str, options: LoadOptions) -> ModelInfo:
+    def load(
+        self, path: str, options: LoadOptions, progress: LoadProgress | None = None
+    ) -> ModelInfo:
+        """Connect and check the model is listed (`progress` is not used: nothing to read)."""
         started = time.perf_counter()
         try:
             endpoint, model = split_model_path(path)

@@ -16,6 +16,7 @@ from app.chat.events import TurnEvent
 from app.chat.remote import is_remote_path
 from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
 from app.engine.errors import NoModelLoadedError
+from app.engine.llama_internals import LoadProgress
 from app.engine.protocol import ChatEngine
 
 
@@ -34,10 +35,12 @@ class SwitchingEngine:
     def info(self) -> ModelInfo | None:
         return self._active.info if self._active is not None else None
 
-    def load(self, path: str, options: LoadOptions) -> ModelInfo:
+    def load(
+        self, path: str, options: LoadOptions, progress: LoadProgress | None = None
+    ) -> ModelInfo:
         remote = is_remote_path(path)
         engine = self._engine(remote)
-        info = engine.load(path, options)  # raises and keeps everything as it was
+        info = engine.load(path, options, progress)  # raises and keeps everything as it was
         other = self._engines.get(not remote)
         if other is not None:
             other.unload()

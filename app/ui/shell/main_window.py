@@ -27,6 +27,7 @@ from app.chat.events import TurnFinished
 from app.chat.remote import RemoteServer, display_name
 from app.chat.values import ModelInfo
 from app.engine.runner import EngineRunner
+from app.engine.token_counter import TokenCounter
 from app.logs import log_path
 from app.session import ChatSession
 from app.settings import Settings, save_settings
@@ -34,6 +35,7 @@ from app.store import ChatStore
 from app.ui.chat.chat_controller import ChatController
 from app.ui.chat.composer import Composer
 from app.ui.chat.remote_mark import RemoteMark
+from app.ui.chat.token_count import ComposerTokenCount
 from app.ui.chat.transcript_view import TranscriptView
 from app.ui.common.engine_bridge import EngineBridge
 from app.ui.common.error_report import ErrorReportPanel
@@ -68,6 +70,7 @@ class MainWindow(QMainWindow):
         *,
         default_model: str | None = None,
         persist_settings: Callable[[Settings], None] = save_settings,
+        token_counter: TokenCounter | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -87,6 +90,9 @@ class MainWindow(QMainWindow):
             self.session, self.bridge, self.transcript, self.composer, self.stats_panel, self
         )
         self.models = ModelController(runner, self.picker, self.stats_panel, self)
+        self.token_count = ComposerTokenCount(
+            self.composer, token_counter or TokenCounter(), self.chat, self
+        )
         self.conversations = ConversationController(store, self.chat, self.conversation_list, self)
         self.settings_controller.applied.connect(self._on_settings_applied)
         self.model_choice = ModelChoice(
@@ -181,6 +187,8 @@ class MainWindow(QMainWindow):
         for source in (self.chat, self.conversations, self.model_choice):
             source.status.connect(self.show_status)
         self.models.loaded.connect(self._on_models_loaded)
+        self.models.loaded.connect(self.token_count.set_model)
+        self.models.load_cancelled.connect(self._on_models_load_cancelled)
         self.models.load_failed.connect(self._on_models_load_failed)
         self.picker.model_requested.connect(self.load_model)
         self.picker.add_folder_requested.connect(self._on_picker_add_folder_requested)
@@ -325,6 +333,9 @@ class MainWindow(QMainWindow):
             self.stats_panel.turn_finished(event)
         self.inspector.turn_finished(event, [])
 
+    def _on_models_load_cancelled(self, path: str) -> None:
+        self.show_status(f"Loading {display_name(path)} was cancelled")
+
     def _on_picker_add_folder_requested(self, folder: str) -> None:
         self.settings_controller.add_model_folder(folder)
         self.picker.refresh(self.settings.model_folders)
@@ -379,6 +390,7 @@ class MainWindow(QMainWindow):
             self.api_server.stop()
             self.conversations.shutdown()
             self.runner.shutdown(timeout=SHUTDOWN_WAIT_S)
+            self.token_count.close(timeout=SHUTDOWN_WAIT_S)
         event.accept()
 
     def action(self, name: str) -> QAction:
