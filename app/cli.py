@@ -12,6 +12,7 @@ from app.chat.values import GenerationParams, LoadOptions, Message
 from app.default_model import default_model_path
 from app.engine.errors import EngineError
 from app.engine.runner import EngineRunner
+from app.thinking_text import ThinkingPrinter
 from app.settings import Settings, load_settings
 
 
@@ -32,6 +33,12 @@ def options_from(
         repeat_penalty=gen.repeat_penalty,
         max_tokens=args.max_tokens or gen.max_tokens,
         seed=args.seed if args.seed is not None else gen.seed,
+        thinking=getattr(args, "thinking", None) or gen.thinking,
+        thinking_budget=gen.thinking_budget
+        if getattr(args, "thinking_budget", None) is None
+        else max(0, args.thinking_budget),
+        reasoning_effort=gen.reasoning_effort,
+        thinking_policy=gen.thinking_policy,
     )
     return load, gen
 
@@ -96,8 +103,8 @@ def _chat_loop(
             print(f"error: {finished.error}", file=stdout, flush=True)
             history.pop()
             status = 1
-        else:
-            history.append(Message("assistant", finished.text))
+        elif finished.text:  # a reply that never finished thinking has no answer to keep
+            history.append(Message("assistant", finished.text, finished.thinking))
         if args.json:
             print(json.dumps(finished.stats.as_json()), file=stdout, flush=True)
     return status
@@ -111,12 +118,13 @@ def _stream_reply(
     stdout: TextIO,
 ) -> TurnFinished:
     stream = runner.chat(conversation, history, params)
+    shown = ThinkingPrinter(stdout)
     try:
         for event in stream:
             if isinstance(event, TokensReceived):
-                stdout.write(event.text)
-                stdout.flush()
+                shown.write(event.channel, event.text)
             elif isinstance(event, TurnFinished):
+                shown.end(event)
                 stdout.write("\n")
                 if event.stats.dropped_turns and not event.error:
                     stdout.write(

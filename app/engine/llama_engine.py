@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,19 @@ from app.engine.kv_files import KvSnapshot, KvStateFiles
 from app.engine.llama_state import clear_cache, restore_sequence, snapshot_sequence
 from app.engine.model_loader import describe, file_fingerprint, open_llama
 from app.engine.pieces import PieceDecoder
+from app.engine.reply_events import ReplyEvents
 from app.engine.template import ChatTemplate
+from app.engine.thinking_cache import MessageKey, kept_prompt, message_key
+from app.engine.thinking_format import (
+    ThinkingFormat,
+    closed_prompt,
+    detect_format,
+    starts_in_thinking,
+    template_variables,
+    with_system_flag,
+)
+from app.engine.thinking_turn import ThinkingTurn
+from app.engine.token_feed import TokenFeed
 from app.engine.turn_stats import TurnClock
 from app.engine.utf8_stream import Utf8Stream
 
@@ -45,6 +58,7 @@ class _Held:
 
     text: str = ""
     tokens: list[int] = field(default_factory=list)
+    key: MessageKey = ()  # the messages and reply it spells, when known (thinking_cache)
 
 
 @dataclass(slots=True)
@@ -54,6 +68,7 @@ class _Loaded:
     template: ChatTemplate
     pieces: PieceDecoder
     fingerprint: str
+    thinking: ThinkingFormat | None = None
 
 
 class LlamaEngine:
@@ -88,7 +103,8 @@ class LlamaEngine:
             llm.close()
             raise
         self.unload()
-        self._model = _Loaded(llm, info, template, pieces, fingerprint)
+        fmt = detect_format(None if template.is_fallback else template.source, llm.metadata)
+        self._model = _Loaded(llm, info, template, pieces, fingerprint, fmt)
         self._unpaid_load_s = seconds
         return info
 
@@ -178,7 +194,7 @@ class LlamaEngine:
         def build(candidate: Sequence[Message]) -> tuple[str, list[int]]:
             key = tuple(candidate)
             if key not in built:
-                text = self._render(candidate)
+                text = self._render(candidate, params)
                 built[key] = (text, self._tokens_for(text))
             return built[key]
 
@@ -195,11 +211,49 @@ class LlamaEngine:
         self._floor = plan.dropped_messages
         if len(prompt) >= n_ctx - 1:
             raise MessageTooLongError(len(prompt), n_ctx)
+        policy, old_thinking = None, 0
+        if model.thinking is not None:
+            prompt_text, prompt, policy, old_thinking = self._apply_policy(
+                plan.messages, prompt_text, prompt, params
+            )
         self._unpaid_load_s = 0.0
         reused = self._reusable_prefix(prompt)
+        replies = self._reply_events(model, prompt_text, params, clock)
+        key = message_key(plan.messages)
         return self._generate(
-            model, prompt_text, prompt, reused, plan.dropped_turns, restored, params, cancel, clock
-        )
+            model, prompt_text, prompt, reused, plan.dropped_turns, restored, params, cancel,
+            clock, replies, key, (policy, old_thinking),
+        )  # fmt: skip
+
+    def _apply_policy(
+        self,
+        messages: Sequence[Message],
+        prompt_text: str,
+        prompt: list[int],
+        params: GenerationParams,
+    ) -> tuple[str, list[int], str, int]:
+        """Old thinking: keep the exact tokens the cache holds, or follow the template."""
+        if params.thinking_policy != "keep":
+            return prompt_text, prompt, "follow", 0
+        held = self._held
+        kept = kept_prompt(held.text, held.key, messages, prompt_text)
+        if kept is None:
+            return prompt_text, prompt, "keep", 0
+        kept_tokens = self._tokens_for(kept)
+        room = self._require().info.context_size - min(params.max_tokens, 1024)
+        if len(kept_tokens) > room:
+            log.info("old thinking no longer fits: following the template this turn")
+            return prompt_text, prompt, "follow", 0
+        return kept, kept_tokens, "keep", max(0, len(kept_tokens) - len(prompt))
+
+    def _reply_events(
+        self, model: _Loaded, prompt_text: str, params: GenerationParams, clock: TurnClock
+    ) -> ReplyEvents:
+        fmt = model.thinking
+        if fmt is None:
+            return ReplyEvents(None)
+        opened = starts_in_thinking(fmt, prompt_text)
+        return ReplyEvents(ThinkingTurn(fmt, opened, params.thinking_budget, clock.started))
 
     def _generate(
         self,
@@ -212,24 +266,21 @@ class LlamaEngine:
         params: GenerationParams,
         cancel: threading.Event,
         clock: TurnClock,
+        replies: ReplyEvents,
+        key: MessageKey,
+        policy: tuple[str | None, int],
     ) -> Iterator[TurnEvent]:
         llm, n_ctx = model.llm, model.info.context_size
         # No seed: a fresh random one each reply (so Regenerate gives a new answer).
         llm.set_seed(params.seed if params.seed is not None else _RANDOM_SEED)
         decoder = Utf8Stream()
+        special = model.thinking is not None  # gpt-oss's channel markers are special tokens
         reply: list[str] = []
         generated: list[int] = []
         clean = 0  # tokens of `generated` that decode to whole characters
         reason: StopReason = "length"
         clock.prefill_started()
-        tokens = llm.generate(
-            prompt,
-            top_k=params.top_k,
-            top_p=params.top_p,
-            temp=params.temperature,
-            repeat_penalty=params.repeat_penalty,
-            min_p=0.05,
-        )
+        tokens = TokenFeed(_sampler(llm, params), prompt)
         try:
             for token in tokens:
                 if clock.first_token():
@@ -249,23 +300,43 @@ class LlamaEngine:
                     reason = "stop"
                     break
                 generated.append(token)
-                text = decoder.feed(model.pieces.piece(token))
+                text = decoder.feed(model.pieces.piece(token, special=special))
                 if decoder.between_characters:
                     clean = len(generated)
                 if text:
                     reply.append(text)
-                    yield TokensReceived(text, 1, clock.decode_so_far())
+                    yield from replies.text(text, 1, clock.decode_so_far())
+                if (close := replies.budget_close()) is not None:
+                    inserted = self._insert(tokens, close)
+                    generated += inserted
+                    clean = len(generated) if decoder.between_characters else clean
+                    reply.append(close)
+                    yield from replies.text(close, len(inserted), clock.decode_so_far())
                 if len(generated) >= params.max_tokens or len(prompt) + len(generated) >= n_ctx - 1:
                     break
         finally:
             tokens.close()
         clock.decode_ended()
+        yield from replies.finish(clock.decode_so_far())
         text = "".join(reply)
-        self._held = _Held(prompt_text + text, prompt + generated[:clean])
+        answer = replies.answer
+        done = reason == "stop" and answer and text.endswith(answer)
+        reply_key = (*key, ("assistant", answer)) if done else ()
+        self._held = _Held(prompt_text + text, prompt + generated[:clean], reply_key)
         stats = clock.stats(
             len(prompt), reused, len(generated), int(llm.n_tokens), n_ctx, reason, dropped, restored
         )
-        yield TurnFinished(reason, text, stats)
+        if model.thinking is not None:
+            stats = replace(stats, thinking_policy=policy[0], old_thinking_tokens=policy[1])
+        stats = replies.stats(stats, time.perf_counter())
+        yield TurnFinished(reason, answer, stats, thinking=replies.thinking)
+
+    def _insert(self, tokens: TokenFeed, text: str) -> list[int]:
+        """Write `text` into the context after the last sampled token (thinking budget)."""
+        llm = self._require().llm
+        inserted = list(llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+        tokens.insert(inserted)
+        return inserted
 
     def _cut_dropped_turns(self, prompt_text: str) -> bool:
         """Context shift: cut the turns just dropped out of the KV cache, keep the rest.
@@ -294,8 +365,20 @@ class LlamaEngine:
         return True
 
     # -- prompt building --------------------------------------------------------------
-    def _render(self, messages: Sequence[Message]) -> str:
-        return self._require().template.render(messages)
+    def _render(
+        self, messages: Sequence[Message], params: GenerationParams | None = None
+    ) -> str:
+        model = self._require()
+        params = params or GenerationParams()
+        fmt = model.thinking
+        variables = template_variables(fmt, model.template.source, params)
+        text = model.template.render(with_system_flag(fmt, messages, params), variables=variables)
+        return closed_prompt(fmt, text, params)
+
+    @property
+    def thinking_format(self) -> ThinkingFormat | None:
+        """The loaded model's thinking format (None: it does not think, as far as we know)."""
+        return self._model.thinking if self._model else None
 
     def _tokens_for(self, text: str) -> list[int]:
         llm = self._require().llm
@@ -361,6 +444,32 @@ def _template_for(llm: Any, pieces: PieceDecoder) -> ChatTemplate:
         token_text(llm.token_bos()),
         token_text(llm.token_eos()),
     )
+
+
+def _sampler(llm: Any, params: GenerationParams) -> Any:
+    """Start llama.cpp's sampling loop on a context (a TokenFeed restarts it)."""
+    grammar = _grammar(params.grammar) if params.grammar else None
+
+    def start(context: list[int]) -> Iterator[int]:
+        return iter(
+            llm.generate(
+                context,
+                top_k=params.top_k,
+                top_p=params.top_p,
+                temp=params.temperature,
+                repeat_penalty=params.repeat_penalty,
+                min_p=0.05,
+                grammar=grammar,
+            )
+        )
+
+    return start
+
+
+def _grammar(text: str) -> Any:
+    from llama_cpp import LlamaGrammar
+
+    return LlamaGrammar.from_string(text, verbose=False)
 
 
 def _version() -> str:

@@ -80,9 +80,13 @@ class TurnStream:
             except queue.Empty:
                 return events
             last = events[-1] if events else None
-            if isinstance(event, TokensReceived) and isinstance(last, TokensReceived):
+            if (
+                isinstance(event, TokensReceived)
+                and isinstance(last, TokensReceived)
+                and last.channel == event.channel
+            ):
                 events[-1] = TokensReceived(
-                    last.text + event.text, last.tokens + event.tokens, event.decode_s
+                    last.text + event.text, last.tokens + event.tokens, event.decode_s, last.channel
                 )
             else:
                 events.append(event)
@@ -107,7 +111,11 @@ class TurnStream:
 
 
 def empty_finish(
-    reason: StopReason, text: str, message: str | None, context_size: int = 0
+    reason: StopReason,
+    text: str,
+    message: str | None,
+    context_size: int = 0,
+    thinking: str = "",
 ) -> TurnFinished:
     """A TurnFinished for a turn that produced no stats (refused, failed or cancelled early)."""
     stats = TurnStats(
@@ -128,7 +136,7 @@ def empty_finish(
         rss_mb=0.0,
         wall_s=0.0,
     )
-    return TurnFinished(reason, text, stats, message)
+    return TurnFinished(reason, text, stats, message, thinking)
 
 
 class _Worker:
@@ -205,29 +213,30 @@ class EngineRunner:
     def _run_turn(
         engine: ChatEngine, stream: TurnStream, messages: list[Message], params: GenerationParams
     ) -> None:
-        text: list[str] = []
+        parts: dict[str, list[str]] = {"answer": [], "thinking": []}
         context = engine.info.context_size if engine.info else 0
+
+        def failed(message: str) -> TurnFinished:
+            text, thinking = ("".join(parts[c]) for c in ("answer", "thinking"))
+            return empty_finish("error", text, message, context, thinking)
+
         if stream.cancel_event.is_set():
             stream.put(empty_finish("cancelled", "", None, context))
             return
         try:
             for event in engine.chat(stream.conversation_id, messages, params, stream.cancel_event):
                 if isinstance(event, TokensReceived):
-                    text.append(event.text)
+                    parts[event.channel].append(event.text)
                 stream.put(event)
                 if isinstance(event, TurnFinished):
                     return
         except EngineError as error:
-            stream.put(empty_finish("error", "".join(text), str(error), context))
+            stream.put(failed(str(error)))
             return
         except Exception as error:  # a bug or a llama.cpp failure: never kill the worker
-            stream.put(
-                empty_finish("error", "".join(text), f"Generation failed: {error!r}", context)
-            )
+            stream.put(failed(f"Generation failed: {error!r}"))
             return
-        stream.put(
-            empty_finish("error", "".join(text), "The engine ended the reply without finishing.")
-        )
+        stream.put(failed("The engine ended the reply without finishing."))
 
     def stop(self) -> None:
         """Stop the reply being generated; takes effect within one token."""

@@ -31,6 +31,7 @@ class TurnRecorder:
         self.done = False
         self._store = store
         self._parts: list[str] = []
+        self._thinking: list[str] = []
         self._saver = ReplyAutosaver(
             store, conversation_id, interval=PARTIAL_SAVE_INTERVAL_S, clock=clock
         )
@@ -45,23 +46,23 @@ class TurnRecorder:
     @property
     def writing(self) -> bool:
         """Text has arrived: the reply is past its prompt and stops within one token."""
-        return bool(self._parts)
+        return bool(self._parts or self._thinking)
 
     def save_partial(self) -> None:
         """The turn did not finish in time: keep what it wrote, marked incomplete."""
         if self.done:
             return
         self.done = True
-        text = "".join(self._parts)
-        if text:
-            self._saver.finish(text, complete=False)
+        text, thinking = "".join(self._parts), "".join(self._thinking).strip()
+        if text or thinking:
+            self._saver.finish(text, complete=False, thinking=thinking)
 
     def _handle(self, event: TurnEvent, foreground: bool) -> list[SessionEvent]:
         if self.done:
             return []
         if isinstance(event, TokensReceived):
-            self._parts.append(event.text)
-            self._saver.update("".join(self._parts))
+            (self._thinking if event.channel == "thinking" else self._parts).append(event.text)
+            self._saver.update("".join(self._parts), "".join(self._thinking).strip())
             return [event] if foreground else []
         if isinstance(event, PromptEvaluated):
             out: list[SessionEvent] = [event] if foreground else []
@@ -77,10 +78,13 @@ class TurnRecorder:
         stats: dict[str, Any] = finished.stats.as_json()
         if finished.error:
             stats["error"] = finished.error
-        complete = finished.reason in ("stop", "length")
+        # A reply that ended inside its thinking has no answer: it is not complete.
+        complete = finished.reason in ("stop", "length") and bool(finished.text)
         message: StoredMessage | None = None
-        if finished.text:
-            message = self._saver.finish(finished.text, complete=complete, stats=stats)
+        if finished.text or finished.thinking:
+            message = self._saver.finish(
+                finished.text, complete=complete, stats=stats, thinking=finished.thinking
+            )
         elif self._saver.message_id is not None:
             self._store.delete_message(self._saver.message_id)
         notice = None

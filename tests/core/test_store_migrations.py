@@ -94,12 +94,12 @@ def test_appended_migration_upgrades_a_v1_file(tmp_path: Path) -> None:
     path = tmp_path / "v1.sqlite3"
     _write_v1(path)
     connection = sqlite3.connect(path, isolation_level=None)
-    assert migrate(connection, path, (*MIGRATIONS, _add_pinned)) == 2
-    assert schema_version(connection) == 2
+    assert migrate(connection, path, (*MIGRATIONS, _add_pinned)) == SCHEMA_VERSION + 1
+    assert schema_version(connection) == SCHEMA_VERSION + 1
     rows = connection.execute("SELECT id, pinned FROM conversations ORDER BY id").fetchall()
     assert rows == [("c1", 0), ("c2", 0)]
     assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert migrate(connection, path, (*MIGRATIONS, _add_pinned)) == 2  # nothing left to do
+    assert migrate(connection, path, (*MIGRATIONS, _add_pinned)) == SCHEMA_VERSION + 1  # done
     connection.close()
 
 
