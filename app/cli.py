@@ -12,7 +12,7 @@ from app.chat.values import GenerationParams, LoadOptions, Message
 from app.default_model import default_model_path
 from app.engine.errors import EngineError
 from app.engine.runner import EngineRunner
-from app.thinking_text import ThinkingPrinter
+from app.cli_thinking import ThinkingPrinter
 from app.settings import Settings, load_settings
 
 

@@ -25,6 +25,7 @@ class ThinkingTurn:
         self._started = started
         self.thinking_tokens = 0
         self._pending = 0
+        self._pending_since: float | None = None
         self._first_thinking: float | None = None
         self._thinking_end: float | None = None
         self._answer_first: float | None = None
@@ -39,12 +40,13 @@ class ThinkingTurn:
         after = self._parser.state
         if before == after == "start":
             self._pending += tokens  # not yet known: a marker may be forming
+            self._pending_since = self._pending_since or now
         elif before != "answer" and (before != "start" or self._parser.saw_thinking > saw):
             self.thinking_tokens += self._pending + tokens
             if self._first_thinking is None:
-                self._first_thinking = now
+                self._first_thinking = self._pending_since or now
         if after != "start":
-            self._pending = 0
+            self._pending, self._pending_since = 0, None
         return self._record(segments, now)
 
     def finish(self, now: float | None = None) -> list[Segment]:
