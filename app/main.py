@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.cli import run_cli
 
         return run_cli(args, sys.stdin, sys.stdout)
-    from app.ui.app import run_gui
+    from app.ui.shell.app import run_gui
 
     return int(run_gui(args, exit_if_engine_stuck=True))
 

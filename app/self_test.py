@@ -140,8 +140,8 @@ def _run_window(args: argparse.Namespace, model: Path, out: TextIO) -> SelfTestR
     from app.engine.runner import EngineRunner
     from app.settings import Settings
     from app.store import ChatStore
-    from app.ui.app import make_engine, settings_for_run
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.app import make_engine, settings_for_run
+    from app.ui.shell.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
@@ -167,7 +167,7 @@ def _run_window(args: argparse.Namespace, model: Path, out: TextIO) -> SelfTestR
 
 def _check_icon(app: Any) -> str:
     """Set the app icon; in a bundle a missing icon is a packaging error."""
-    from app.ui.icons import app_icon
+    from app.ui.common.icons import app_icon
 
     icon = app_icon()
     if icon.isNull():

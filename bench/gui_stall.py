@@ -26,8 +26,8 @@ def bench_gui_stall(model: str, tokens: int = 2000) -> dict[str, Any]:
     from app.engine.runner import EngineRunner
     from app.settings import Settings
     from app.store import ChatStore
-    from app.ui.main_window import MainWindow
-    from app.ui.stall_probe import measure_reply_stall
+    from app.ui.shell.main_window import MainWindow
+    from app.ui.shell.stall_probe import measure_reply_stall
 
     app = QApplication.instance() or QApplication([])
     store = ChatStore(paths.database_path())

@@ -27,9 +27,9 @@ from app.engine.llama_engine import LlamaEngine  # noqa: E402
 from app.engine.runner import EngineRunner  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from app.store import ChatStore  # noqa: E402
-from app.ui.icons import app_icon  # noqa: E402
-from app.ui.main_window import MainWindow  # noqa: E402
-from app.ui.theme import apply_system_theme  # noqa: E402
+from app.ui.common.icons import app_icon  # noqa: E402
+from app.ui.common.theme import apply_system_theme  # noqa: E402
+from app.ui.shell.main_window import MainWindow  # noqa: E402
 
 
 def spin(ms: int) -> None:

@@ -56,7 +56,7 @@ def hub(default_model: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 @pytest.fixture
 def manager() -> Iterator[Any]:
     """A download manager over this test's HEARTH_HOME."""
-    from app.hub.downloads import DownloadManager
+    from app.hub.downloads.manager import DownloadManager
 
     created = DownloadManager()
     yield created

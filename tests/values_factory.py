@@ -1,30 +1,33 @@
-"""Plain values for tests: a typical turn's stats and the default model's info, with
-only the fields a test cares about changed."""
+"""Plain values for tests: greedy sampling, a typical turn's stats and the default model's
+info, with only the fields a test cares about changed."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from app.chat.events import TurnStats
-from app.chat.values import ModelInfo
+from app.chat.values import GenerationParams, ModelInfo
 
-STATS_DEFAULTS: dict[str, Any] = dict(
-    load_s=0.0,
-    ttft_s=0.125,
-    prompt_tokens=600,
-    cached_tokens=400,
-    evaluated_tokens=200,
-    prefill_s=0.1,
-    prefill_tps=2000.0,
-    decode_s=2.0,
+# Reproducible sampling for the real-model tests: always the most likely token.
+GREEDY = GenerationParams(temperature=0.0, top_k=1, max_tokens=48, seed=7)
+
+# A typical turn: 600 prompt tokens (400 reused), 100 generated at a round 50 tok/s.
+TYPICAL_STATS = dataclasses.replace(
+    TurnStats.measured(
+        prompt_tokens=600,
+        cached_tokens=400,
+        generated_tokens=100,
+        context_used=700,
+        context_size=4096,
+        stop_reason="stop",
+        ttft_s=0.125,
+        prefill_s=0.1,
+        decode_s=2.0,
+        wall_s=2.2,
+        rss_mb=300.0,
+    ),
     decode_tps=50.0,
-    generated_tokens=100,
-    context_used=700,
-    context_size=4096,
-    stop_reason="stop",
-    dropped_turns=0,
-    rss_mb=300.0,
-    wall_s=2.2,
 )
 
 MODEL_DEFAULTS: dict[str, Any] = dict(
@@ -43,7 +46,7 @@ MODEL_DEFAULTS: dict[str, Any] = dict(
 
 
 def turn_stats(**changes: Any) -> TurnStats:
-    return TurnStats(**{**STATS_DEFAULTS, **changes})
+    return dataclasses.replace(TYPICAL_STATS, **changes)
 
 
 def model_info(**changes: Any) -> ModelInfo:

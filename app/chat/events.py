@@ -41,6 +41,63 @@ class TurnStats:
     thinking_policy: str | None = None
     old_thinking_tokens: int = 0
 
+    @classmethod
+    def measured(
+        cls,
+        *,
+        prompt_tokens: int,
+        cached_tokens: int,
+        generated_tokens: int,
+        context_used: int,
+        context_size: int,
+        stop_reason: StopReason,
+        ttft_s: float = 0.0,
+        prefill_s: float = 0.0,
+        decode_s: float = 0.0,
+        load_s: float = 0.0,
+        wall_s: float = 0.0,
+        dropped_turns: int = 0,
+        rss_mb: float = 0.0,
+        restored_from_disk: bool = False,
+    ) -> TurnStats:
+        """The one place a turn's stats are built: rates derive from the counts and times
+        (decode counts the tokens after the first, which prefill produced)."""
+        evaluated = prompt_tokens - cached_tokens
+        decode_tps = 0.0
+        if generated_tokens > 1 and decode_s > 0:
+            decode_tps = (generated_tokens - 1) / decode_s
+        return cls(
+            load_s=load_s,
+            ttft_s=ttft_s,
+            prompt_tokens=prompt_tokens,
+            cached_tokens=cached_tokens,
+            evaluated_tokens=evaluated,
+            prefill_s=prefill_s,
+            prefill_tps=evaluated / prefill_s if prefill_s > 0 else 0.0,
+            decode_s=decode_s,
+            decode_tps=decode_tps,
+            generated_tokens=generated_tokens,
+            context_used=context_used,
+            context_size=context_size,
+            stop_reason=stop_reason,
+            dropped_turns=dropped_turns,
+            rss_mb=rss_mb,
+            wall_s=wall_s,
+            restored_from_disk=restored_from_disk,
+        )
+
+    @classmethod
+    def empty(cls, reason: StopReason, context_size: int = 0) -> TurnStats:
+        """A turn that produced nothing to measure (refused, failed or cancelled early)."""
+        return cls.measured(
+            prompt_tokens=0,
+            cached_tokens=0,
+            generated_tokens=0,
+            context_used=0,
+            context_size=context_size,
+            stop_reason=reason,
+        )
+
     def as_json(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from app.chat.context_policy import drop_target, prompt_budget
 from app.chat.values import Message
 from app.engine.errors import MessageTooLongError
 
@@ -34,14 +35,14 @@ def plan_window(
 ) -> WindowPlan:
     """Drop the oldest history messages until the prompt plus `reply_reserve` fits.
 
-    When anything must be dropped, drop down to three quarters of the budget so the next
-    few turns fit again without another drop (each drop costs a re-evaluation).
+    When anything must be dropped, drop down to the policy's target (app.chat.context_policy)
+    so the next few turns fit again without another drop.
     """
     system = [m for m in messages[:1] if m.role == "system"]
     history = list(messages[len(system) :])
     if not history:
         raise ValueError("nothing to reply to")
-    budget = context_size - reply_reserve
+    budget = prompt_budget(context_size, reply_reserve)
     floor = max(0, min(floor, len(history) - 1))
     while floor < len(history) - 1 and history[floor].role != "user":
         floor += 1
@@ -53,7 +54,7 @@ def plan_window(
     prompt = tokens_for(start)
     if prompt <= budget:
         return WindowPlan(system + history[start:], start, prompt)
-    target = budget * 3 // 4
+    target = drop_target(budget)
     # Token counts only shrink as more is dropped: binary-search the first user message
     # from which the prompt fits the target (a few renders, even for a long chat).
     starts = [i for i in range(start + 1, len(history)) if history[i].role == "user"]

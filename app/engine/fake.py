@@ -86,22 +86,16 @@ class FakeEngine:
         text = "".join(produced)
         self._held[conversation_id] = prompt + len(produced)
         wall = time.perf_counter() - start
-        stats = TurnStats(
-            load_s=0.0,
-            ttft_s=0.001,
+        stats = TurnStats.measured(
             prompt_tokens=prompt,
             cached_tokens=cached,
-            evaluated_tokens=prompt - cached,
-            prefill_s=0.001,
-            prefill_tps=1000.0,
-            decode_s=wall,
-            decode_tps=len(produced) / wall if wall else 0.0,
             generated_tokens=len(produced),
             context_used=prompt + len(produced),
             context_size=self._context,
             stop_reason=reason,  # type: ignore[arg-type]
-            dropped_turns=0,
-            rss_mb=0.0,
+            ttft_s=0.001,
+            prefill_s=0.001,
+            decode_s=wall,
             wall_s=wall,
         )
         yield TurnFinished(stats.stop_reason, text, stats)

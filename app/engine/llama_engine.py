@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app import paths
+from app.chat.context_policy import reply_reserve
 from app.chat.events import PromptEvaluated, StopReason, TokensReceived, TurnEvent, TurnFinished
 from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
 from app.engine.context_shift import cut_cache, find_cut
@@ -202,7 +203,7 @@ class LlamaEngine:
             messages,
             lambda m: len(build(m)[1]),
             n_ctx,
-            min(params.max_tokens, n_ctx // 4),
+            reply_reserve(params.max_tokens, n_ctx),
             self._floor,
         )
         prompt_text, prompt = build(plan.messages)
@@ -240,7 +241,8 @@ class LlamaEngine:
         if kept is None:
             return prompt_text, prompt, "keep", 0
         kept_tokens = self._tokens_for(kept)
-        room = self._require().info.context_size - min(params.max_tokens, 1024)
+        n_ctx = self._require().info.context_size
+        room = n_ctx - reply_reserve(params.max_tokens, n_ctx)
         if len(kept_tokens) > room:
             log.info("old thinking no longer fits: following the template this turn")
             return prompt_text, prompt, "follow", 0

@@ -118,25 +118,7 @@ def empty_finish(
     thinking: str = "",
 ) -> TurnFinished:
     """A TurnFinished for a turn that produced no stats (refused, failed or cancelled early)."""
-    stats = TurnStats(
-        load_s=0.0,
-        ttft_s=0.0,
-        prompt_tokens=0,
-        cached_tokens=0,
-        evaluated_tokens=0,
-        prefill_s=0.0,
-        prefill_tps=0.0,
-        decode_s=0.0,
-        decode_tps=0.0,
-        generated_tokens=0,
-        context_used=0,
-        context_size=context_size,
-        stop_reason=reason,
-        dropped_turns=0,
-        rss_mb=0.0,
-        wall_s=0.0,
-    )
-    return TurnFinished(reason, text, stats, message, thinking)
+    return TurnFinished(reason, text, TurnStats.empty(reason, context_size), message, thinking)
 
 
 class _Worker:

@@ -57,25 +57,19 @@ class TurnClock:
     ) -> TurnStats:
         end = self._ended or time.perf_counter()
         first = self._first or end
-        evaluated = prompt - reused
-        prefill = first - self._prefill_started
-        decode = end - first
-        return TurnStats(
-            load_s=self.load_s,
-            ttft_s=first - self.started,
+        return TurnStats.measured(
             prompt_tokens=prompt,
             cached_tokens=reused,
-            evaluated_tokens=evaluated,
-            prefill_s=prefill,
-            prefill_tps=evaluated / prefill if prefill > 0 else 0.0,
-            decode_s=decode,
-            decode_tps=(generated - 1) / decode if generated > 1 and decode > 0 else 0.0,
             generated_tokens=generated,
             context_used=context_used,
             context_size=context_size,
             stop_reason=reason,
+            ttft_s=first - self.started,
+            prefill_s=first - self._prefill_started,
+            decode_s=end - first,
+            load_s=self.load_s,
+            wall_s=end - self.started,
             dropped_turns=dropped,
             rss_mb=process_rss_mb(),
-            wall_s=end - self.started,
             restored_from_disk=restored,
         )

@@ -1,17 +1,18 @@
 """When the context window fills, and how many old turns the engine leaves out then.
 
-Mirrors the engine's policy (app/engine/context_window.py): a reply keeps room for
-`reply_reserve = min(max_tokens, context // 4)` tokens; when the prompt no longer fits in
-`context - reserve`, the oldest whole turns are dropped until the prompt is at most three
-quarters of that budget. The future is estimated from the conversation's averages: each
-turn adds `prompt_growth` tokens to the prompt (the new message and the template around
-it) and `reply_tokens` tokens of reply.
+Follows the engine's policy (`app/chat/context_policy.py`): a reply keeps room for
+`reply_reserve` tokens; when the prompt no longer fits in the budget left, the oldest whole
+turns are dropped until the prompt is at most the policy's drop target. The future is
+estimated from the conversation's averages: each turn adds `prompt_growth` tokens to the
+prompt (the new message and the template around it) and `reply_tokens` tokens of reply.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+from app.chat.context_policy import drop_target, prompt_budget
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,11 +25,6 @@ class OverflowForecast:
         return self.turns_that_fit == 0
 
 
-def reply_reserve(max_tokens: int, context_size: int) -> int:
-    """Room the engine keeps for the reply (as LlamaEngine.chat asks plan_window)."""
-    return min(max_tokens, context_size // 4)
-
-
 def forecast_overflow(
     context_used: int,
     context_size: int,
@@ -39,12 +35,12 @@ def forecast_overflow(
 ) -> OverflowForecast | None:
     """None when nothing is known about how fast the conversation grows."""
     per_turn = prompt_growth + reply_tokens
-    budget = context_size - reserve
+    budget = prompt_budget(context_size, reserve)
     if per_turn <= 0 or budget <= 0 or prompt_growth < 0:
         return None
     room = budget - context_used - prompt_growth
     fit = 0 if room < 0 else math.floor(room / per_turn) + 1
     prompt_then = context_used + fit * per_turn + prompt_growth
-    excess = prompt_then - budget * 3 // 4
+    excess = prompt_then - drop_target(budget)
     dropped = min(turns_held + fit, max(1, math.ceil(excess / per_turn)))
     return OverflowForecast(fit, max(0, dropped))

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from app.chat.events import PromptEvaluated, TokensReceived, TurnEvent, TurnFinished
 from app.chat.values import GenerationParams, Message
 from app.engine.llama_engine import LlamaEngine
+from tests.values_factory import GREEDY
 
 SYSTEM = Message("system", "You are a helpful assistant.")
-GREEDY = GenerationParams(temperature=0.0, top_k=1, max_tokens=48, seed=7)
 
 
 class Turn:

@@ -1,18 +1,13 @@
-"""Helpers for the ChatSession tests: a runner fed by hand, a clock, fixtures."""
+"""Helpers for the ChatSession tests: a runner fed by hand, a clock (fixtures: conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from pathlib import Path
-
-import pytest
+from collections.abc import Sequence
 
 from app.chat.events import PromptEvaluated, TurnFinished
 from app.chat.values import GenerationParams, Message
 from app.engine.runner import TurnStream, empty_finish
-from app.session import ChatSession
-from app.settings import Settings
-from app.store import ChatStore, StoredMessage
+from app.store import StoredMessage
 
 
 class ManualRunner:
@@ -45,30 +40,6 @@ def finished(reason: str, text: str, error: str | None = None) -> TurnFinished:
 
 def evaluated(dropped: int = 0) -> PromptEvaluated:
     return PromptEvaluated(10, 0, 10, 0.01, dropped, 2048)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[ChatStore]:
-    chat_store = ChatStore(tmp_path / "chats.sqlite3")
-    yield chat_store
-    chat_store.close()
-
-
-@pytest.fixture
-def runner() -> ManualRunner:
-    return ManualRunner()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def session(store: ChatStore, runner: ManualRunner, clock: Clock) -> ChatSession:
-    chat = ChatSession(store, runner, Settings(system_prompt="Be brief."), clock=clock)
-    chat.new_conversation()
-    return chat
 
 
 def roles(messages: Sequence[StoredMessage]) -> list[tuple[str, str, bool]]:

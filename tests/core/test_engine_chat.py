@@ -12,7 +12,8 @@ from app.chat.values import GenerationParams, LoadOptions, Message
 from app.engine.errors import MessageTooLongError, NoModelLoadedError
 from app.engine.llama_engine import LlamaEngine
 from app.engine.utf8_stream import Utf8Stream
-from tests.core.model_helpers import GREEDY, SYSTEM, converse, run_turn
+from tests.core.model_helpers import SYSTEM, converse, run_turn
+from tests.values_factory import GREEDY
 
 pytestmark = pytest.mark.model
 

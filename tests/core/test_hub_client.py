@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from app.hub import hub_client
-from app.hub.fit_remote import assess, check_fit
 from app.hub.hf_env import hub_library, online
-from app.hub.hub_errors import HubNotFoundError, HubUnreachableError
-from app.hub.machine import MemoryInfo
+from app.hub.local.machine import MemoryInfo
+from app.hub.remote import hub_client
+from app.hub.remote.fit_remote import assess, check_fit
+from app.hub.remote.hub_errors import HubNotFoundError, HubUnreachableError
 from tests.core.hub_server import (
     SMOL_FILE,
     SMOL_REPO,

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from app import paths
-from app.hub import hub_client
-from app.hub.download_job import partial_path
-from app.hub.downloads import DownloadManager
-from app.hub.hub_errors import NotEnoughDiskError
-from app.hub.local_scan import scan_models
-from app.hub.remote_values import RemoteModel
-from app.hub.verify import sha256_of
+from app.hub.downloads.download_job import partial_path
+from app.hub.downloads.manager import DownloadManager
+from app.hub.downloads.verify import sha256_of
+from app.hub.local.local_scan import scan_models
+from app.hub.remote import hub_client
+from app.hub.remote.hub_errors import NotEnoughDiskError
+from app.hub.remote.remote_values import RemoteModel
 from tests.core.hub_server import (
     SMOL_FILE,
     SMOL_REPO,

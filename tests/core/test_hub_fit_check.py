@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.hub.fit_check import (
+from app.hub.local.fit_check import (
     GIB,
     MIB,
     estimate_memory,
@@ -12,7 +12,7 @@ from app.hub.fit_check import (
     fit_verdict,
     kv_bytes_per_token,
 )
-from app.hub.gguf_header import read_gguf_metadata
+from app.hub.local.gguf_header import read_gguf_metadata
 
 
 def test_kv_cache_formula() -> None:

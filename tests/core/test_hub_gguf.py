@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from app.hub.gguf_header import GgufFormatError, parse_gguf_metadata, read_gguf_metadata
-from app.hub.gguf_values import parse_size_label
-from app.hub.quant_names import quant_from_filename
+from app.hub.local.gguf_header import GgufFormatError, parse_gguf_metadata, read_gguf_metadata
+from app.hub.local.gguf_values import parse_size_label
+from app.hub.local.quant_names import quant_from_filename
 from tests.core.hub_gguf_files import gguf_bytes, llama_values, write_gguf
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from app import paths
-from app.hub import local_scan
-from app.hub.local_scan import scan_models
+from app.hub.local import local_scan
+from app.hub.local.local_scan import scan_models
 from tests.core.hub_gguf_files import llama_values, write_gguf
 
 

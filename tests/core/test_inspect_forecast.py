@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from app.chat.context_policy import reply_reserve
 from app.chat.values import Message
 from app.engine.context_window import plan_window
-from app.inspect.forecast import forecast_overflow, reply_reserve
+from app.inspect.forecast import forecast_overflow
 
 
 def test_reply_reserve_matches_the_engine():

@@ -12,16 +12,10 @@ from app.store import ChatStore, StoredMessage
 from tests.core.session_helpers import (
     Clock,
     ManualRunner,
-    clock,
     evaluated,
     finished,
     roles,
-    runner,
-    session,
-    store,
 )
-
-__all__ = ["clock", "runner", "session", "store"]  # fixtures
 
 
 def test_send_with_the_fake_engine_saves_the_reply_byte_identical(store: ChatStore) -> None:

@@ -11,16 +11,10 @@ from app.settings import Settings
 from app.store import ChatStore
 from tests.core.session_helpers import (
     ManualRunner,
-    clock,
     evaluated,
     finished,
     roles,
-    runner,
-    session,
-    store,
 )
-
-__all__ = ["clock", "runner", "session", "store"]  # fixtures
 
 
 def test_regenerate_replaces_the_last_reply(

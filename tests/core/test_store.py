@@ -2,25 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from app.store import ChatStore, ConversationRecord, NotFoundError, StoredMessage
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "chats.sqlite3"
-
-
-@pytest.fixture
-def store(db_path: Path) -> Iterator[ChatStore]:
-    ticks = itertools.count(1000.0, 1.0)  # every write gets a later, distinct time
-    with ChatStore(db_path, clock=lambda: next(ticks)) as chat_store:
-        yield chat_store
 
 
 def _conversation(store: ChatStore, conversation_id: str) -> ConversationRecord:

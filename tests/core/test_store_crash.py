@@ -5,10 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 import app
 from app.store import ChatStore, ReplyAutosaver, StoredMessage
@@ -69,12 +66,6 @@ class _Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[ChatStore]:
-    with ChatStore(tmp_path / "autosave.sqlite3") as chat_store:
-        yield chat_store
 
 
 def test_autosaver_writes_at_most_once_per_interval(store: ChatStore) -> None:

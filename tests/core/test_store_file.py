@@ -6,24 +6,12 @@ import os
 import shutil
 import sqlite3
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from app import paths
 from app.store import ChatStore, StoredMessage, StoreError
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "chats.sqlite3"
-
-
-@pytest.fixture
-def store(db_path: Path) -> Iterator[ChatStore]:
-    with ChatStore(db_path) as chat_store:
-        yield chat_store
 
 
 def _message(store: ChatStore, message_id: int) -> StoredMessage:

@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from app.store import ChatStore
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[ChatStore]:
-    ticks = itertools.count(1000.0, 1.0)
-    with ChatStore(tmp_path / "search.sqlite3", clock=lambda: next(ticks)) as chat_store:
-        yield chat_store
 
 
 def _chat(store: ChatStore, title: str, *texts: str) -> str:

@@ -35,7 +35,7 @@ def hook(args: argparse.Namespace) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.main_window import MainWindow
 
     window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
     state = {"shown": "", "sent": False, "closing": False}
@@ -100,7 +100,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.main import parse_args
-    from app.ui.app import run_gui
+    from app.ui.shell.app import run_gui
 
     app = QApplication(sys.argv[:1])
     QTimer.singleShot(0, lambda: hook(args))

@@ -15,9 +15,10 @@ from app.engine.runner import EngineRunner
 from app.session import ChatSession, ReplySaved
 from app.settings import Settings
 from app.store import ChatStore
+from tests.values_factory import GREEDY
 
 SYSTEM_PROMPT = "You are Hearth, a concise assistant. Answer in one short sentence."
-GREEDY = GenerationParams(temperature=0.0, top_k=1, max_tokens=24, seed=7)
+GREEDY_SHORT = replace(GREEDY, max_tokens=24)  # one short sentence
 
 
 def make_engine() -> Any:
@@ -28,7 +29,7 @@ def make_engine() -> Any:
 
 @contextmanager
 def live_session(
-    model: Path, n_ctx: int = 512, params: GenerationParams = GREEDY
+    model: Path, n_ctx: int = 512, params: GenerationParams = GREEDY_SHORT
 ) -> Iterator[tuple[ChatSession, EngineRunner, ChatStore]]:
     """A session with the default model loaded; closes store and runner on the way out."""
     runner = EngineRunner(make_engine)

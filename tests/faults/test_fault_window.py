@@ -18,8 +18,8 @@ from pytestqt.qtbot import QtBot
 
 from app.chat.values import GenerationParams, LoadOptions
 from app.settings import Settings
-from app.ui.app import make_engine
-from app.ui.main_window import MainWindow
+from app.ui.shell.app import make_engine
+from app.ui.shell.main_window import MainWindow
 from tests.core.bad_models import BAD_KINDS, make_bad_model
 from tests.faults.recording import RecordProperty
 from tests.ui.window_helpers import Built, build_window, close_built, send, type_and_enter

@@ -16,9 +16,9 @@ from app import paths
 from app.chat.values import GenerationParams, LoadOptions
 from app.settings import Settings, load_settings, save_settings
 from app.store import ChatStore
-from app.ui import app as gui
-from app.ui.main_window import MainWindow
-from tests.ui.test_main_window import GatedEngine
+from app.ui.shell import app as gui
+from app.ui.shell.main_window import MainWindow
+from tests.ui.window_helpers import GatedEngine
 
 
 def test_command_line_options_override_settings_for_the_run() -> None:

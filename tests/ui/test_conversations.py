@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.ui.window_state import load_window_state
+from app.ui.shell.window_state import load_window_state
 from tests.ui.window_helpers import WindowFactory, send
 
 

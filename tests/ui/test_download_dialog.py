@@ -9,13 +9,13 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app import paths
-from app.hub.catalogue import CATALOGUE
-from app.hub.download_store import save_items
-from app.hub.download_values import DownloadItem
-from app.hub.downloads import DownloadManager
-from app.hub.remote_values import RemoteFile, RemoteModel
-from app.hub.verify import sha256_of
-from app.ui.download_dialog import DownloadDialog
+from app.hub.downloads.download_store import save_items
+from app.hub.downloads.download_values import DownloadItem
+from app.hub.downloads.manager import DownloadManager
+from app.hub.downloads.verify import sha256_of
+from app.hub.remote.catalogue import CATALOGUE
+from app.hub.remote.remote_values import RemoteFile, RemoteModel
+from app.ui.models.downloads.download_dialog import DownloadDialog
 from tests.core.hub_server import (
     SMOL_FILE,
     SMOL_REPO,
@@ -212,7 +212,7 @@ def test_interrupted_downloads_are_listed_after_a_restart(qtbot) -> None:
     ],
 )  # fmt: skip
 def test_status_lines(changes: dict, text: str) -> None:
-    from app.ui.download_text import describe_download
+    from app.ui.models.downloads.download_text import describe_download
 
     model = RemoteModel(SMOL_REPO, "a" * 40, "Q4_1", (RemoteFile(SMOL_FILE, 98_362_432, None),))
     assert describe_download(DownloadItem(model=model).with_changes(**changes)) == text

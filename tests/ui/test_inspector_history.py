@@ -8,13 +8,12 @@ from PySide6.QtWidgets import QPushButton
 
 from app.chat.values import Message
 from app.store import ChatStore
-from app.ui.inspector_panel import prompt_for_reply
-from tests.ui.test_inspector_panel import PROMPT, STATS, finished, measure, panel, text
+from app.ui.panels.inspector_panel import prompt_for_reply
+from tests.ui.inspector_helpers import PROMPT, STATS, finished
+from tests.ui.labels import label_text as text
 
-__all__ = ["measure", "panel"]  # the fixtures
 
-
-def test_show_conversation_rebuilds_history_from_stored_stats(panel, hearth_home):
+def test_show_conversation_rebuilds_history_from_stored_stats(inspector, hearth_home):
     store = ChatStore(hearth_home / "chats.sqlite3")
     chat = store.create_conversation()
     store.add_message(chat.id, "user", "hi")
@@ -23,34 +22,34 @@ def test_show_conversation_rebuilds_history_from_stored_stats(panel, hearth_home
     store.add_message(chat.id, "user", "more")
     store.add_message(chat.id, "assistant", "sure", stats=STATS.as_json())
     store.add_message(chat.id, "assistant", "cut off", stats=None)
-    panel.turn_finished(finished(replace(STATS, ttft_s=9.0)), PROMPT)
+    inspector.turn_finished(finished(replace(STATS, ttft_s=9.0)), PROMPT)
     messages = store.messages(chat.id)
     store.close()
-    panel.show_conversation(messages)
-    assert panel.history.ttft_series() == (0.3, 0.125)
-    assert panel.last_stats == STATS
-    assert text(panel, "insp_prompt_tokens") == "600"
-    assert not panel.findChild(QPushButton, "insp_show_tokens").isEnabled()
-    assert panel.prompt_messages is None
-    panel.show_conversation(messages, system_prompt="Be kind.")
-    assert panel.prompt_messages == [
+    inspector.show_conversation(messages)
+    assert inspector.history.ttft_series() == (0.3, 0.125)
+    assert inspector.last_stats == STATS
+    assert text(inspector, "insp_prompt_tokens") == "600"
+    assert not inspector.findChild(QPushButton, "insp_show_tokens").isEnabled()
+    assert inspector.prompt_messages is None
+    inspector.show_conversation(messages, system_prompt="Be kind.")
+    assert inspector.prompt_messages == [
         Message("system", "Be kind."),
         Message("user", "hi"),
         Message("assistant", "hello"),
         Message("user", "more"),
     ]
     assert prompt_for_reply(messages, "", None)[-1] == Message("assistant", "cut off")
-    panel.show_conversation([])
-    assert len(panel.history) == 0 and text(panel, "insp_prompt_tokens") == "—"
+    inspector.show_conversation([])
+    assert len(inspector.history) == 0 and text(inspector, "insp_prompt_tokens") == "—"
 
 
-def test_the_prompt_kept_for_its_tokens_leaves_out_dropped_turns(panel):
+def test_the_prompt_kept_for_its_tokens_leaves_out_dropped_turns(inspector):
     history = [Message("system", "s")]
     for i in range(4):
         history += [Message("user", f"q{i}"), Message("assistant", f"a{i}")]
     history.append(Message("user", "now"))
-    panel.turn_finished(finished(replace(STATS, dropped_turns=3)), history)
-    assert panel.prompt_messages == [
+    inspector.turn_finished(finished(replace(STATS, dropped_turns=3)), history)
+    assert inspector.prompt_messages == [
         Message("system", "s"),
         Message("user", "q3"),
         Message("assistant", "a3"),

@@ -9,14 +9,15 @@ import re
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QPushButton
 
 from app.chat.events import TurnFinished
 from app.chat.values import GenerationParams, LoadOptions, Message
 from app.engine.llama_engine import LlamaEngine
 from app.engine.runner import EngineRunner
 from app.inspect.figures import kv_bytes_per_token
-from app.ui.inspector_panel import InspectorPanel
+from app.ui.panels.inspector_panel import InspectorPanel
+from tests.ui.labels import label_text
 
 MESSAGES = [Message("system", "You are a helpful assistant."), Message("user", "What is 2+2?")]
 RENDERED = (
@@ -52,7 +53,7 @@ def test_inspector_shows_the_real_prompt_tokens_and_figures(qtbot, default_model
     assert info.kv_bytes_per_token == kv_bytes_per_token(30, 3, 64) == 23_040
 
     def shown(name: str) -> str:
-        return panel.findChild(QLabel, name).text()
+        return label_text(panel, name)
 
     assert shown("insp_quant") == "Q4_1"
     assert shown("insp_prompt_reused") == "0 (0%)"

@@ -6,7 +6,7 @@ from PySide6.QtGui import QImage
 
 from app.inspect.figures import Phase, SpeedCeiling, Timeline
 from app.inspect.forecast import OverflowForecast
-from app.ui.inspector_text import (
+from app.ui.panels.inspector_text import (
     PHASE_COLORS,
     bandwidth_text,
     ceiling_text,
@@ -14,8 +14,8 @@ from app.ui.inspector_text import (
     forecast_text,
     series_text,
 )
-from app.ui.inspector_timeline import TimelineBar, segment_spans
-from app.ui.inspector_tokens import piece_html, pieces_html
+from app.ui.panels.inspector_timeline import TimelineBar, segment_spans
+from app.ui.panels.inspector_tokens import piece_html, pieces_html
 
 
 def test_forecast_sentences():

@@ -6,15 +6,15 @@ from pytestqt.qtbot import QtBot
 
 from app.chat.values import Message
 from app.settings import DEFAULT_SYSTEM_PROMPT
-from app.ui.inspector_link import InspectorLink, stats_tabs
-from app.ui.inspector_panel import InspectorPanel
-from tests.ui.test_inspector_panel import FakeMeasure
+from app.ui.panels.inspector_panel import InspectorPanel
+from app.ui.shell.inspector_link import InspectorLink, stats_tabs
+from tests.ui.inspector_helpers import FakeMeasure
 from tests.ui.window_helpers import WindowFactory, send
 
 
 def attach(qtbot: QtBot, window, measure: FakeMeasure, saved: list[float]):  # type: ignore[no-untyped-def]
     """What MainWindow does: the inspector as a tab next to the stats panel, and a link."""
-    inspector = InspectorPanel(window.runner, window.bridge, window, measure=measure)
+    inspector = InspectorPanel(window.runner, window, measure=measure)
     index = window.splitter.indexOf(window.stats_panel)
     tabs = stats_tabs(window.stats_panel, inspector, window)
     window.splitter.insertWidget(index, tabs)

@@ -9,7 +9,6 @@ import threading
 from collections.abc import Iterator
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from app.chat.events import PromptEvaluated, TurnEvent
@@ -17,24 +16,15 @@ from app.chat.values import Message
 from app.engine.fake import FakeEngine
 from app.session import dropped_turns_notice
 from app.settings import Settings
-from tests.ui.window_helpers import FAKE_MODEL, WindowFactory, send, type_and_enter
-
-LONG_REPLY = " ".join(f"word{i}" for i in range(400))
-
-
-class GatedEngine(FakeEngine):
-    """A FakeEngine whose replies wait at a gate after their first few words."""
-
-    def __init__(self, reply: str = LONG_REPLY, words_before_gate: int = 5) -> None:
-        super().__init__(reply=lambda _m: reply)
-        self.gate = threading.Event()
-        self._before = words_before_gate
-
-    def chat(self, conversation_id, messages, params, cancel) -> Iterator[TurnEvent]:  # type: ignore[no-untyped-def]
-        for count, event in enumerate(super().chat(conversation_id, messages, params, cancel)):
-            if count == self._before + 1:
-                self.gate.wait(10)
-            yield event
+from tests.ui.labels import label_text as label
+from tests.ui.window_helpers import (
+    FAKE_MODEL,
+    LONG_REPLY,
+    GatedEngine,
+    WindowFactory,
+    send,
+    type_and_enter,
+)
 
 
 class DroppingEngine(FakeEngine):
@@ -52,12 +42,6 @@ class DroppingEngine(FakeEngine):
                     event.context_size,
                 )
             yield event
-
-
-def label(window, name: str) -> str:  # type: ignore[no-untyped-def]
-    found = window.findChild(QLabel, name)
-    assert found is not None, name
-    return str(found.text())
 
 
 def click(window, link: str) -> None:  # type: ignore[no-untyped-def]

@@ -10,17 +10,18 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from app.chat.values import GenerationParams
 from app.settings import Settings
-from app.ui.app import make_engine
-from app.ui.format import format_count
-from app.ui.main_window import MainWindow
-from app.ui.stall_probe import measure_reply_stall
+from app.ui.common.format import format_count
+from app.ui.shell.app import make_engine
+from app.ui.shell.main_window import MainWindow
+from app.ui.shell.stall_probe import measure_reply_stall
 from tests.ui import window_helpers
-from tests.ui.window_helpers import GREEDY, SMALL_CONTEXT, Built, build_window, close_built
+from tests.ui.labels import label_text as label
+from tests.ui.window_helpers import SMALL_CONTEXT, Built, build_window, close_built
+from tests.values_factory import GREEDY
 
 pytestmark = pytest.mark.model
 
@@ -50,12 +51,6 @@ def open_window(qtbot: QtBot, default_model: Path) -> Iterator[object]:
     yield make
     for built in made:
         close_built(built)
-
-
-def label(window: MainWindow, name: str) -> str:
-    found = window.findChild(QLabel, name)
-    assert found is not None
-    return str(found.text())
 
 
 def last_stats(built: Built) -> dict[str, object]:
@@ -174,7 +169,7 @@ def test_gui_stall_while_the_real_model_streams_into_a_long_transcript(
     qtbot: QtBot,
     open_window,  # type: ignore[no-untyped-def]
 ) -> None:
-    from tests.ui.test_stall import fill
+    from tests.ui.window_helpers import fill
 
     settings = SETTINGS.with_changes(
         generation=GenerationParams(temperature=0.0, top_k=1, max_tokens=400, seed=7)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.ui.markdown_render import MarkdownRenderer, RenderPalette, is_safe_link, plain_to_html
-from app.ui.markdown_stream import BlockSplitter
+from app.ui.chat.markdown_render import MarkdownRenderer, RenderPalette, is_safe_link, plain_to_html
+from app.ui.chat.markdown_stream import BlockSplitter
 
 
 def render(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.ui.format import (
+from app.ui.common.format import (
     UNKNOWN,
     format_bytes,
     format_context_length,

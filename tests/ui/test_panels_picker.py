@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QProgressBar
 
 from app import paths
-from app.hub.local_scan import LocalModel
-from app.ui.background import task_relay
-from app.ui.model_picker import (
+from app.hub.local.local_scan import LocalModel
+from app.ui.common.operation import operation_relay
+from app.ui.models.model_picker import (
     ADD_FOLDER_TEXT,
     DOWNLOAD_TEXT,
     KIND_ROLE,
@@ -196,7 +196,7 @@ def test_an_older_scan_never_overwrites_a_newer_one(qtbot):
     qtbot.addWidget(picker)
     picker.refresh()
     refreshed(qtbot, picker, ["/x"])
-    with qtbot.waitSignal(task_relay().finished, timeout=10_000):  # the stale result arrives
+    with qtbot.waitSignal(operation_relay().delivered, timeout=10_000):  # the stale result arrives
         release.set()
     assert [m.path for m in picker.models()] == ["/m/new.gguf"]
 

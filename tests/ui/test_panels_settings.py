@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from app.chat.values import GenerationParams, LoadOptions
 from app.settings import Settings, load_settings, save_settings
-from app.ui.settings_dialog import NO_GPU_EXPLANATION, SettingsDialog
+from app.ui.shell.settings_dialog import NO_GPU_EXPLANATION, SettingsDialog
 
 FIELDS = [
     "system_prompt",

@@ -9,9 +9,16 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QProgressBar
 
 from app.chat.events import PromptEvaluated, TokensReceived, TurnFinished
-from app.ui.sparkline import RateSampler, ReplyMeter, ReplyNumbers, Sparkline, sparkline_points
-from app.ui.stats_panel import STAT_ROWS, StatsPanel
-from app.ui.theme import WARNING_COLOR
+from app.ui.common.theme import WARNING_COLOR
+from app.ui.panels.sparkline import (
+    RateSampler,
+    ReplyMeter,
+    ReplyNumbers,
+    Sparkline,
+    sparkline_points,
+)
+from app.ui.panels.stats_panel import STAT_ROWS, StatsPanel
+from tests.ui.labels import label_text as text
 from tests.values_factory import model_info, turn_stats
 
 REQUIRED = [
@@ -33,12 +40,6 @@ def panel(qtbot):
     qtbot.addWidget(widget)
     widget.set_model(model_info())
     return widget
-
-
-def text(panel: StatsPanel, name: str) -> str:
-    label = panel.findChild(QLabel, name)
-    assert label is not None, name
-    return label.text()
 
 
 def test_every_stat_has_object_name_accessible_name_and_tooltip(panel):

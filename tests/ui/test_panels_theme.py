@@ -7,7 +7,7 @@ from pygments.styles import get_style_by_name
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 
-from app.ui.theme import (
+from app.ui.common.theme import (
     DARK_COLORS,
     LIGHT_COLORS,
     apply_system_theme,

@@ -1,6 +1,6 @@
 """The GUI thread's longest stall while 2,000 tokens stream into a long transcript.
 
-The QTimer probe (app/ui/stall_probe.py) reports the number; bench/ reports it against the
+The QTimer probe (app/ui/shell/stall_probe.py) reports the number; bench/ reports it against the
 50 ms target. Here the bound is generous (machines differ; the test must not flake), and
 the structure is checked exactly: tokens arrive in batches and render in steps.
 """
@@ -12,22 +12,10 @@ from pytestqt.qtbot import QtBot
 from app.chat.values import GenerationParams
 from app.engine.fake import FakeEngine
 from app.settings import Settings
-from app.store import ChatStore
-from app.ui.stall_probe import StallProbe, measure_reply_stall
-from tests.ui.window_helpers import WindowFactory
+from app.ui.shell.stall_probe import StallProbe, measure_reply_stall
+from tests.ui.window_helpers import BLOCK, WindowFactory, fill
 
-PARAGRAPH = "Here is a sentence with **bold**, `code` and a [link](https://example.org). " * 3
-BLOCK = PARAGRAPH + "\n\n- item one\n- item two\n\n```python\ndef f(x):\n    return x * 2\n```\n\n"
 REPLY_WORDS = (BLOCK * 60).split(" ")[:2000]
-
-
-def fill(store: ChatStore, turns: int) -> str:
-    """A conversation of `turns` question/answer pairs (about 100 words each)."""
-    record = store.create_conversation("A long chat")
-    for index in range(turns):
-        store.add_message(record.id, "user", f"Question {index}: tell me more.")
-        store.add_message(record.id, "assistant", BLOCK)
-    return record.id
 
 
 def test_streaming_2000_tokens_into_a_long_transcript_keeps_the_gui_responsive(

@@ -10,8 +10,8 @@ from PySide6.QtGui import QTextDocument
 from pytestqt.qtbot import QtBot
 
 from app.store import StoredMessage
-from app.ui.composer import Composer
-from app.ui.transcript_view import PAGE, TranscriptView
+from app.ui.chat.composer import Composer
+from app.ui.chat.transcript_view import PAGE, TranscriptView
 
 
 def message(ident: int, role: str, content: str, complete: bool = True) -> StoredMessage:

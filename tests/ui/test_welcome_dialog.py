@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from app.settings import Settings
-from app.ui.icons import ICON_SIZES, app_icon, icons_dir
-from app.ui.welcome_dialog import WelcomeDialog, describe_model_file, offer_welcome
+from app.ui.common.icons import ICON_SIZES, app_icon, icons_dir
+from app.ui.shell.welcome_dialog import WelcomeDialog, describe_model_file, offer_welcome
 from tests.ui.window_helpers import FAKE_MODEL
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -9,17 +10,20 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app import paths
-from app.chat.values import GenerationParams, LoadOptions
+from app.chat.events import TurnEvent
+from app.chat.values import LoadOptions
 from app.engine.fake import FakeEngine
 from app.engine.protocol import ChatEngine
 from app.engine.runner import EngineRunner
 from app.settings import Settings
 from app.store import ChatStore, StoredMessage
-from app.ui.main_window import MainWindow
+from app.ui.shell.main_window import MainWindow
 
 FAKE_MODEL = "/models/fake-135M.Q4_0.gguf"
-GREEDY = GenerationParams(temperature=0.0, top_k=1, max_tokens=48, seed=7)
 SMALL_CONTEXT = LoadOptions(n_ctx=2048, n_threads=2)
+LONG_REPLY = " ".join(f"word{i}" for i in range(400))
+PARAGRAPH = "Here is a sentence with **bold**, `code` and a [link](https://example.org). " * 3
+BLOCK = PARAGRAPH + "\n\n- item one\n- item two\n\n```python\ndef f(x):\n    return x * 2\n```\n\n"
 
 
 @dataclass
@@ -95,3 +99,27 @@ def type_and_enter(qtbot: QtBot, window: MainWindow, text: str) -> None:
 
     window.composer.edit.setPlainText(text)
     qtbot.keyClick(window.composer.edit, Qt.Key.Key_Return)
+
+
+class GatedEngine(FakeEngine):
+    """A FakeEngine whose replies wait at a gate after their first few words."""
+
+    def __init__(self, reply: str = LONG_REPLY, words_before_gate: int = 5) -> None:
+        super().__init__(reply=lambda _m: reply)
+        self.gate = threading.Event()
+        self._before = words_before_gate
+
+    def chat(self, conversation_id, messages, params, cancel) -> Iterator[TurnEvent]:  # type: ignore[no-untyped-def]
+        for count, event in enumerate(super().chat(conversation_id, messages, params, cancel)):
+            if count == self._before + 1:
+                self.gate.wait(10)
+            yield event
+
+
+def fill(store: ChatStore, turns: int) -> str:
+    """A conversation of `turns` question/answer pairs (about 100 words each)."""
+    record = store.create_conversation("A long chat")
+    for index in range(turns):
+        store.add_message(record.id, "user", f"Question {index}: tell me more.")
+        store.add_message(record.id, "assistant", BLOCK)
+    return record.id

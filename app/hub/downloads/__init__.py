@@ -1,0 +1,2 @@
+"""Downloading models: one job per file, the queue manager, its store, listeners and the
+verification."""

@@ -1,0 +1,1 @@
+"""The Hugging Face Hub: client, catalogue, repository files, remote fit check, errors."""

@@ -1,0 +1,190 @@
+"""ChatController: drives a ChatSession from the composer and shows what it says.
+
+It starts turns (send, regenerate, edit and resend), stops them, and hands each drained
+batch of events to the transcript and the stats panel. The session decides what is saved;
+this class only decides what is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from PySide6.QtCore import QObject, Signal
+
+from app.chat.events import PromptEvaluated, TokensReceived, TurnFinished
+from app.engine.runner import TurnStream
+from app.session import ChatSession, NoticeAdded, ReplySaved, SessionEvent
+from app.ui.chat.composer import Composer
+from app.ui.chat.transcript_view import TranscriptView
+from app.ui.common.engine_bridge import EngineBridge
+
+
+class TurnStatsView(Protocol):
+    """Where a turn's numbers are shown (the stats panel in app.ui.panels is one)."""
+
+    def turn_started(self) -> None: ...
+    def prompt_evaluated(self, event: PromptEvaluated) -> None: ...
+    def tokens_received(self, event: TokensReceived) -> None: ...
+    def turn_finished(self, event: TurnFinished) -> None: ...
+
+
+class ChatController(QObject):
+    conversation_opened = Signal(object)  # the ConversationRecord now shown
+    reply_started = Signal()
+    reply_finished = Signal(object)  # ReplySaved of the open conversation
+    conversations_changed = Signal()  # a title or the order of the list may have changed
+    status = Signal(str)  # a short message for the status bar
+
+    def __init__(
+        self,
+        session: ChatSession,
+        bridge: EngineBridge,
+        transcript: TranscriptView,
+        composer: Composer,
+        stats: TurnStatsView,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._bridge = bridge
+        self._transcript = transcript
+        self._composer = composer
+        self._stats = stats
+        self.batches = 0  # drained batches of events (tests read it)
+        bridge.events_ready.connect(self._on_bridge_events_ready)
+        composer.send_requested.connect(self._on_composer_send_requested)
+        composer.stop_requested.connect(self.stop)
+        transcript.action_requested.connect(self._on_transcript_action_requested)
+        transcript.copied.connect(self.status)
+
+    # -- conversations -------------------------------------------------------------------
+    def open(self, conversation_id: str) -> None:
+        """Show a conversation; a reply running in another one is stopped and saved there."""
+        if conversation_id == self.session.conversation_id:
+            return
+        messages = self.session.open(conversation_id)
+        self._composer.cancel_edit()
+        self._composer.set_generating(False)
+        self._transcript.show_messages(messages)
+        self.conversation_opened.emit(self.session.conversation)
+
+    def new_conversation(self) -> None:
+        if self.session.conversation_id and not self.session.messages():
+            self._composer.edit.setFocus()  # the open chat is still empty: reuse it
+            return
+        self.session.new_conversation()
+        self._composer.cancel_edit()
+        self._composer.set_generating(False)
+        self._transcript.show_messages([])
+        self._composer.edit.setFocus()
+        self.conversation_opened.emit(self.session.conversation)
+        self.conversations_changed.emit()
+
+    def reload(self) -> None:
+        """Show the open conversation again as stored (after edits from elsewhere)."""
+        if not self.session.busy:
+            self._transcript.show_messages(self.session.messages())
+
+    # -- turns ---------------------------------------------------------------------------
+    def send(self, text: str) -> None:
+        def begin() -> TurnStream:
+            stream = self.session.send(text)
+            self._transcript.add_message(self.session.messages()[-1])
+            return stream
+
+        self._start(begin)
+
+    def regenerate(self) -> None:
+        if self._start(self.session.regenerate, rebuild=True):
+            self.status.emit("Writing a new reply…")
+
+    def edit_and_resend(self, message_id: int, text: str) -> None:
+        self._start(lambda: self.session.edit_and_resend(message_id, text), rebuild=True)
+
+    def delete_message(self, message_id: int) -> None:
+        if self.session.busy:
+            self.status.emit("Stop the reply before deleting messages.")
+            return
+        self.session.delete_message(message_id)
+        self._transcript.show_messages(self.session.messages())
+        self.status.emit("Message deleted")
+
+    def stop(self) -> None:
+        if self.session.busy:
+            self.session.stop()
+            self.status.emit("Stopping…")
+
+    def _start(self, begin: Callable[[], TurnStream], rebuild: bool = False) -> bool:
+        try:
+            stream = begin()
+        except (RuntimeError, ValueError, KeyError) as error:
+            self.status.emit(str(error))
+            return False
+        if rebuild:
+            self._transcript.show_messages(self.session.messages())
+        self._bridge.watch(stream)
+        self._transcript.begin_reply()
+        self._stats.turn_started()
+        self._composer.finish_edit()
+        self._composer.set_generating(True)
+        self.reply_started.emit()
+        self.conversations_changed.emit()
+        return True
+
+    # -- events --------------------------------------------------------------------------
+    def pump(self) -> None:
+        """Drain every stream now and show what the open conversation needs."""
+        self.batches += 1
+        for event in self.session.pump():
+            self._show(event)
+
+    def _on_bridge_events_ready(self) -> None:
+        self.pump()
+
+    def _show(self, event: SessionEvent) -> None:
+        if isinstance(event, TokensReceived):
+            self._transcript.append_reply_text(event.text)
+            self._stats.tokens_received(event)
+        elif isinstance(event, PromptEvaluated):
+            self._stats.prompt_evaluated(event)
+        elif isinstance(event, NoticeAdded):
+            self._transcript.add_message(event.message)
+        elif isinstance(event, ReplySaved):
+            self._finish(event)
+
+    def _finish(self, saved: ReplySaved) -> None:
+        if not saved.foreground:
+            if not self.session.busy:
+                self._stats.turn_finished(saved.finished)
+            if saved.conversation_id == self.session.conversation_id:
+                self.reload()  # the user came back before the old reply was saved
+            self.conversations_changed.emit()
+            return
+        self._transcript.finish_reply(saved.message)
+        if saved.error_notice is not None:
+            self._transcript.add_message(saved.error_notice)
+        self._stats.turn_finished(saved.finished)
+        self._composer.set_generating(False)
+        if saved.finished.reason == "cancelled":
+            self.status.emit("Stopped; the partial reply was kept.")
+        self.conversations_changed.emit()
+        self.reply_finished.emit(saved)
+
+    # -- gestures ------------------------------------------------------------------------
+    def _on_composer_send_requested(self, text: str) -> None:
+        editing = self._composer.editing_message_id
+        if editing is not None:
+            self.edit_and_resend(editing, text)
+        else:
+            self.send(text)
+
+    def _on_transcript_action_requested(self, action: str, message_id: int) -> None:
+        if action == "edit":
+            found = next((m for m in self._transcript.messages if m.id == message_id), None)
+            if found is not None and not self.session.busy:
+                self._composer.start_edit(message_id, found.content)
+        elif action == "regenerate":
+            self.regenerate()
+        elif action == "delete":
+            self.delete_message(message_id)

@@ -1,0 +1,282 @@
+"""TranscriptView: the conversation as rich text, with the reply streaming into its end.
+
+Rendering cost per token does not grow with the transcript: text is appended to the reply
+being written and only what changed in that reply is rendered, at most every
+RENDER_INTERVAL_MS (see transcript_reply.py). Long conversations open with only their last
+PAGE messages rendered ("Show earlier"). Nothing is ever loaded from the network:
+loadResource refuses everything, and links open (http/https only) when clicked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QTextFrame
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from app.store import StoredMessage
+from app.ui.chat.markdown_render import (
+    COPY_CODE_SCHEME,
+    MarkdownRenderer,
+    RenderPalette,
+    is_safe_link,
+)
+from app.ui.chat.message_html import (
+    ACTION_SCHEME,
+    actions_for,
+    background_for,
+    footer_inline_html,
+    header_html,
+    header_inline_html,
+    message_html,
+)
+from app.ui.chat.transcript_document import TranscriptDocument
+from app.ui.chat.transcript_reply import StreamingReply
+from app.ui.common.theme import LIGHT_COLORS, TranscriptColors
+
+RENDER_INTERVAL_MS = 50
+PAGE = 40
+EARLIER = f"{ACTION_SCHEME}:earlier"
+WRITING = "writing…"
+
+
+class TranscriptView(QTextBrowser):
+    action_requested = Signal(str, int)  # "edit" | "regenerate" | "delete", message id
+    copied = Signal(str)  # a short description of what went to the clipboard
+    reply_completed = Signal()  # the reply is over and fully shown (footer included)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("transcript")
+        self.setAccessibleName("Conversation transcript")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._on_anchor_clicked)
+        self._doc = TranscriptDocument(self.document())
+        self._colors = LIGHT_COLORS
+        self._renderer = MarkdownRenderer()
+        self._messages: list[StoredMessage] = []
+        self._first_shown = 0
+        self._frames: dict[int, QTextFrame] = {}
+        self._codes: dict[str, str] = {}
+        self._reply: StreamingReply | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self.open_url: Callable[[QUrl], Any] = QDesktopServices.openUrl
+        self.render_count = 0  # render steps of replies so far (tests and the stall probe)
+
+    # -- showing messages ----------------------------------------------------------------
+    def set_theme(self, colors: TranscriptColors, code_style: str) -> None:
+        self._colors = colors
+        c = colors
+        palette = RenderPalette(c.text, c.muted, c.link, c.code_background, c.border, code_style)
+        self._renderer = MarkdownRenderer(palette)
+        self._rebuild(keep_scroll=True)
+
+    def show_messages(self, messages: Sequence[StoredMessage]) -> None:
+        """Show a conversation (its last PAGE messages); drops any reply in progress."""
+        self._timer.stop()
+        self._reply = None
+        self._messages = list(messages)
+        self._first_shown = max(0, len(self._messages) - PAGE)
+        self._rebuild(keep_scroll=False)
+
+    def show_earlier(self) -> None:
+        self._first_shown = max(0, self._first_shown - PAGE)
+        self._rebuild(keep_scroll=True)
+
+    @property
+    def messages(self) -> list[StoredMessage]:
+        return list(self._messages)
+
+    @property
+    def shown_count(self) -> int:
+        return len(self._messages) - self._first_shown
+
+    def add_message(self, message: StoredMessage) -> None:
+        """Append a stored message (before the reply being written, if there is one)."""
+        self._complete_reply()
+        previous_last = self._last_reply_id()
+        self._messages.append(message)
+        reply = self._reply
+        size = self.document().characterCount()
+        with self._following():
+            self._insert(message, reply.frame if reply else None)
+        if reply is not None:  # the reply's positions moved down by what was inserted
+            reply.shift(self.document().characterCount() - size)
+        self._refresh_footer(previous_last)
+
+    # -- the reply being written ---------------------------------------------------------
+    def begin_reply(self) -> None:
+        """An empty reply at the end; text arrives through append_reply_text."""
+        self._complete_reply()
+        with self._following():
+            self._reply = self._new_reply("")
+
+    def append_reply_text(self, text: str) -> None:
+        """Cheap: the text is rendered on the next tick of the render timer."""
+        if self._reply is not None and self._reply.final is None:
+            self._reply.feed(text)
+            self._schedule(RENDER_INTERVAL_MS)
+
+    @property
+    def reply_text(self) -> str | None:
+        return self._reply.text if self._reply else None
+
+    def finish_reply(self, message: StoredMessage | None) -> None:
+        """The reply is over: it becomes `message` (or goes, when nothing was generated)."""
+        reply = self._reply
+        if reply is None or message is None:
+            self._reply = None
+            if reply is not None:
+                self._doc.remove_frame(reply.frame)
+            if message is not None:
+                self.add_message(message)
+            self.reply_completed.emit()
+            return
+        if message.content != reply.text:  # the engine's final text differs: start over
+            self._doc.remove_frame(reply.frame)
+            reply = self._reply = self._new_reply(message.content)
+        reply.final = message
+        self._messages.append(message)
+        self._schedule(0)  # rendering of a backlog goes on in steps; then it is finalized
+
+    def _new_reply(self, text: str) -> StreamingReply:
+        frame = self._doc.insert_frame(
+            header_html("assistant", self._colors, WRITING),
+            background_for("assistant", self._colors),
+        )
+        reply = StreamingReply(self._doc, frame, text)
+        if text:
+            self._schedule(0)
+        return reply
+
+    def _schedule(self, delay_ms: int) -> None:
+        if not self._timer.isActive():
+            self._timer.start(delay_ms)
+
+    def _on_timer_timeout(self) -> None:
+        reply = self._reply
+        if reply is None:
+            return
+        with self._following():
+            more = reply.render_step(self._renderer, self._register_code)
+        self.render_count += 1
+        if more:
+            self._timer.start(0)
+        elif reply.final is not None:
+            self._complete_reply()
+
+    def _complete_reply(self) -> None:
+        """Finish a reply that is over (at once, whatever is left to render)."""
+        reply = self._reply
+        if reply is None or reply.final is None:
+            return
+        self._timer.stop()
+        self._reply = None
+        message = reply.final
+        self._frames[message.id] = reply.frame
+        footer = footer_inline_html(message, self._colors, actions_for(message, True))
+        with self._following():
+            header = header_inline_html("assistant", self._colors)
+            reply.finalize(self._renderer, self._register_code, header, footer)
+        self.reply_completed.emit()
+
+    # -- rendering -----------------------------------------------------------------------
+    def _html(self, message: StoredMessage) -> str:
+        last = message.id == self._last_reply_id()
+        return message_html(message, self._renderer, self._colors, self._register_code, last)
+
+    def _insert(self, message: StoredMessage, before: QTextFrame | None = None) -> None:
+        background = background_for(message.role, self._colors)
+        self._frames[message.id] = self._doc.insert_frame(self._html(message), background, before)
+
+    def _rebuild(self, keep_scroll: bool) -> None:
+        self._complete_reply()
+        bar = self.verticalScrollBar()
+        from_bottom = bar.maximum() - bar.value()
+        self._doc.clear()
+        self._frames.clear()
+        self._codes.clear()
+        if self._first_shown > 0:
+            link = f'<p align="center"><a href="{EARLIER}">Show {self._first_shown} earlier'
+            self._doc.insert_at_start(link + " messages</a></p>")
+        for message in self._messages[self._first_shown :]:
+            self._insert(message)
+        if self._reply is not None:
+            self._reply = self._new_reply(self._reply.text)
+        bar.setValue(bar.maximum() - from_bottom if keep_scroll else bar.maximum())
+
+    def _following(self) -> _FollowBottom:
+        return _FollowBottom(self)
+
+    def _register_code(self, code: str) -> str:
+        key = str(len(self._codes) + 1)
+        self._codes[key] = code
+        return key
+
+    def _last_reply_id(self) -> int | None:
+        for message in reversed(self._messages):
+            if message.role == "user":
+                return None
+            if message.role == "assistant":
+                return message.id
+        return None
+
+    def _refresh_footer(self, message_id: int | None) -> None:
+        """A footer whose actions changed (Regenerate moves to the newest reply)."""
+        frame = self._frames.get(message_id) if message_id is not None else None
+        message = next((m for m in reversed(self._messages) if m.id == message_id), None)
+        if frame is None or message is None:
+            return
+        actions = actions_for(message, message.id == self._last_reply_id())
+        self._doc.set_last_block(frame, footer_inline_html(message, self._colors, actions))
+
+    # -- links and resources -------------------------------------------------------------
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:
+        """Refuse every resource: rendered Markdown never loads anything."""
+        return None
+
+    def _on_anchor_clicked(self, url: QUrl) -> None:
+        link = url.toString()
+        if link == EARLIER:
+            self.show_earlier()
+        elif link.startswith(COPY_CODE_SCHEME):
+            self._copy(self._codes.get(link.removeprefix(COPY_CODE_SCHEME)), "Code copied")
+        elif link.startswith(f"{ACTION_SCHEME}:"):
+            action, _, ident = link.removeprefix(f"{ACTION_SCHEME}:").partition("/")
+            if not ident.isdigit():
+                return
+            if action == "copy":
+                found = next((m for m in self._messages if m.id == int(ident)), None)
+                self._copy(found.content if found else None, "Message copied")
+            else:
+                self.action_requested.emit(action, int(ident))
+        elif is_safe_link(link):
+            self.open_url(url)
+
+    def _copy(self, text: str | None, what: str) -> None:
+        if text is None:
+            return
+        clipboard = QGuiApplication.clipboard()
+        if clipboard is not None:
+            clipboard.setText(text)
+        self.copied.emit(what)
+
+
+class _FollowBottom:
+    """Keeps the view pinned to the bottom across an edit when it was there before."""
+
+    def __init__(self, view: TranscriptView) -> None:
+        self._bar = view.verticalScrollBar()
+        self._at_bottom = False
+
+    def __enter__(self) -> None:
+        self._at_bottom = self._bar.value() >= self._bar.maximum() - 4
+
+    def __exit__(self, *_: object) -> None:
+        if self._at_bottom:
+            self._bar.setValue(self._bar.maximum())

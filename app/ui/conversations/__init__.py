@@ -1,0 +1,1 @@
+"""The list of saved conversations and the controller that opens, renames and deletes them."""

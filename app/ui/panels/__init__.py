@@ -1,0 +1,1 @@
+"""Side panels: the stats panel with its sparklines and the inspector."""

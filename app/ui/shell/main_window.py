@@ -1,0 +1,256 @@
+"""MainWindow: conversation list | transcript and composer | stats panel, model picker on top.
+
+The window only composes and wires: ChatController runs turns, ConversationController the
+list, ModelController model loading, ModelChoice which model that is, SettingsController
+owns and saves the settings, WindowActions the menus. The engine is reached only through
+the runner handed in (tests hand in a runner over the FakeEngine).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.chat.values import ModelInfo
+from app.engine.runner import EngineRunner
+from app.session import ChatSession
+from app.settings import Settings, save_settings
+from app.store import ChatStore
+from app.ui.chat.chat_controller import ChatController
+from app.ui.chat.composer import Composer
+from app.ui.chat.transcript_view import TranscriptView
+from app.ui.common.engine_bridge import EngineBridge
+from app.ui.common.theme import code_style_for, is_dark, theme_notifier, transcript_colors
+from app.ui.conversations.conversation_controller import ConversationController
+from app.ui.conversations.conversation_list import ConversationList
+from app.ui.models.model_controller import ModelController
+from app.ui.models.model_picker import ModelPicker
+from app.ui.panels.inspector_panel import InspectorPanel
+from app.ui.panels.stats_panel import StatsPanel
+from app.ui.shell.inspector_link import InspectorLink, stats_tabs
+from app.ui.shell.model_choice import ModelChoice
+from app.ui.shell.settings_controller import SettingsController
+from app.ui.shell.window_actions import WindowActions, WindowCommands
+from app.ui.shell.window_state import WindowState, load_window_state, save_window_state
+
+CLOSE_WAIT_S = 1.0  # how long closing waits for a stopped reply to end before saving it
+SHUTDOWN_WAIT_S = 0.8  # then for the engine to save its state
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        runner: EngineRunner,
+        store: ChatStore,
+        settings: Settings,
+        *,
+        default_model: str | None = None,
+        persist_settings: Callable[[Settings], None] = save_settings,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self.setWindowTitle("Hearth")
+        self.resize(1280, 820)
+        self.runner = runner
+        self.store = store
+        self.settings_controller = SettingsController(settings, persist_settings, self)
+        self.default_model = default_model
+        self._closed = False
+        self.bridge = EngineBridge(self)
+        self._build_widgets()
+        self.session = ChatSession(store, runner, settings)
+        self.chat = ChatController(
+            self.session, self.bridge, self.transcript, self.composer, self.stats_panel, self
+        )
+        self.models = ModelController(runner, self.picker, self.stats_panel, self)
+        self.conversations = ConversationController(store, self.chat, self.conversation_list, self)
+        self.settings_controller.applied.connect(self._on_settings_applied)
+        self.model_choice = ModelChoice(
+            self.models, self.settings_controller, self.chat.stop, default_model, self
+        )
+        self.window_actions = self._build_actions()
+        self.inspector.set_bandwidth(settings.memory_bandwidth_gbps)
+        self.inspector_link = InspectorLink(
+            self.inspector,
+            self.session,
+            self.chat,
+            self.models,
+            lambda gbps: self.settings_controller.remember(memory_bandwidth_gbps=gbps),
+            self.conversation_list,
+            self,
+        )
+        self._connect()
+        self._follow_theme()
+        self._restore_window_state(load_window_state())
+
+    # -- building ------------------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.conversation_list = ConversationList(self)
+        self.transcript = TranscriptView(self)
+        self.composer = Composer(self)
+        self.stats_panel = StatsPanel(self)
+        self.inspector = InspectorPanel(self.runner, self)
+        self.side_tabs = stats_tabs(self.stats_panel, self.inspector, self)
+        self.picker = ModelPicker(self)
+        self.model_picker = self.picker.combo()
+        center = self.chat_area = QWidget(self)
+        center.setObjectName("chat_area")
+        column = QVBoxLayout(center)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.transcript, 1)
+        column.addWidget(self.composer)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("main_splitter")
+        for widget, stretch in ((self.conversation_list, 0), (center, 1), (self.side_tabs, 0)):
+            self.splitter.addWidget(widget)
+            self.splitter.setStretchFactor(self.splitter.indexOf(widget), stretch)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([250, 760, 270])
+        self.setCentralWidget(self.splitter)
+        self.toolbar = QToolBar("Main", self)
+        self.toolbar.setObjectName("main_toolbar")
+        self.toolbar.setMovable(False)
+        self.addToolBar(self.toolbar)
+        self.statusBar().setObjectName("status_bar")
+
+    def _build_actions(self) -> WindowActions:
+        commands = WindowCommands(
+            new_chat=self.conversations.new,
+            export=self._export,
+            quit=self.close,
+            find_chats=self.conversation_list.focus_search,
+            regenerate=self.chat.regenerate,
+            stop=self.chat.stop,
+            show_side_panel=self.side_tabs.setVisible,
+            settings_shown=self._settings_shown,
+            gpu_offload_available=lambda: self.models.gpu_offload_available,
+            apply_settings=self.apply_settings,
+            models_changed=lambda: self.picker.refresh(self.settings.model_folders),
+        )
+        return WindowActions(self.menuBar(), self.toolbar, self.picker, self, commands)
+
+    def _export(self, kind: str) -> None:
+        conversation_id = self.session.conversation_id
+        if conversation_id:
+            self.conversations.ask_export(conversation_id, kind)
+
+    def _settings_shown(self) -> Settings:
+        """Settings as the open conversation has them (they apply to it and to new ones)."""
+        conversation = self.session.settings()
+        return self.settings.with_changes(
+            system_prompt=conversation.system_prompt, generation=conversation.generation
+        )
+
+    def _connect(self) -> None:
+        for source in (self.chat, self.conversations, self.model_choice):
+            source.status.connect(self.show_status)
+        self.models.loaded.connect(self._on_models_loaded)
+        self.models.load_failed.connect(self._on_models_load_failed)
+        self.picker.model_requested.connect(self.load_model)
+        self.picker.add_folder_requested.connect(self._on_picker_add_folder_requested)
+        self.picker.download_requested.connect(self.window_actions.open_downloads)
+        self.chat.conversation_opened.connect(self.model_choice.conversation_opened)
+        for keys, slot in (
+            ("Ctrl+Return", self.composer.submit),
+            ("Ctrl+Enter", self.composer.submit),
+            ("Esc", self.composer.escape),
+        ):
+            # Keys for the chat area only, so Esc still cancels renaming in the list.
+            shortcut = QShortcut(QKeySequence(keys), self.chat_area, slot)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def _follow_theme(self) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme_notifier(app).changed.connect(self._on_theme_changed)
+        self._on_theme_changed(is_dark())
+
+    def _on_theme_changed(self, dark: bool) -> None:
+        self.transcript.set_theme(transcript_colors(dark), code_style_for(dark))
+
+    # -- start-up ------------------------------------------------------------------------
+    def start(self) -> None:
+        """Show the last conversation and load the last model (or the default one)."""
+        self.conversations.start()
+        self.picker.refresh(self.settings.model_folders)
+        self.model_choice.start()
+
+    @property
+    def settings(self) -> Settings:
+        return self.settings_controller.settings
+
+    def load_model(self, path: str) -> None:
+        self.model_choice.load(path)
+
+    def apply_settings(self, settings: Settings) -> None:
+        self.settings_controller.apply(settings)
+
+    def _on_settings_applied(self, _old: Settings, new: Settings) -> None:
+        self.session.apply_settings(new)
+
+    def show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _on_models_loaded(self, info: ModelInfo) -> None:
+        self.session.model_path = info.path
+        self.composer.set_model_loaded(True)
+        self.show_status(f"{info.name} is ready")
+
+    def _on_models_load_failed(self, path: str, message: str) -> None:
+        self.composer.set_model_loaded(self.models.info is not None)
+        self.show_status(f"Could not load {Path(path).name}")
+        box = QMessageBox(QMessageBox.Icon.Warning, "Model not loaded", message, parent=self)
+        box.setObjectName("load_error_box")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def _on_picker_add_folder_requested(self, folder: str) -> None:
+        self.settings_controller.add_model_folder(folder)
+        self.picker.refresh(self.settings.model_folders)
+
+    # -- window state and closing --------------------------------------------------------
+    def set_stats_visible(self, visible: bool) -> None:
+        self.side_tabs.setVisible(visible)
+        self.window_actions.stats_toggle.setChecked(visible)
+
+    def _restore_window_state(self, state: WindowState) -> None:
+        if state.geometry:
+            self.restoreGeometry(QByteArray(state.geometry))
+        if state.splitter:
+            self.splitter.restoreState(QByteArray(state.splitter))
+        self.set_stats_visible(state.stats_visible)
+
+    def window_state(self) -> WindowState:
+        return WindowState(
+            bytes(self.saveGeometry().data()),
+            bytes(self.splitter.saveState().data()),
+            not self.side_tabs.isHidden(),
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop a running reply, save it, let the engine save its state, then go."""
+        if not self._closed:
+            self._closed = True
+            try:
+                save_window_state(self.window_state())
+            except OSError as error:
+                self.show_status(f"Could not save the window layout: {error}")
+            self.session.close(wait_s=CLOSE_WAIT_S)
+            self.runner.shutdown(timeout=SHUTDOWN_WAIT_S)
+        event.accept()
+
+    def action(self, name: str) -> QAction:
+        return self.window_actions.by_name[name]
