@@ -27,6 +27,7 @@ class Settings:
     kv_cache_limit_mb: int = 2048
     memory_bandwidth_gbps: float | None = None  # measured once by the inspector
     welcome_done: bool = False
+    thinking_open: bool = False  # a reasoning model's thinking stays open after it ends
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)

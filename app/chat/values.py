@@ -75,6 +75,8 @@ class ModelInfo:
     kv_bytes_per_token: int = 0
     backend: str = "CPU"
     gpu_layers: int = 0
+    thinking_format: str = ""  # "" when the model does not think (app/engine/thinking_format)
+    thinking_switch: str = ""  # how thinking is switched: enable_thinking, system_flags, ...
 
     @property
     def bits_per_weight(self) -> float:

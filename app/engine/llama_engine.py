@@ -105,6 +105,8 @@ class LlamaEngine:
             raise
         self.unload()
         fmt = detect_format(None if template.is_fallback else template.source, llm.metadata)
+        if fmt is not None:
+            info = replace(info, thinking_format=fmt.name, thinking_switch=fmt.switch)
         self._model = _Loaded(llm, info, template, pieces, fingerprint, fmt)
         self._unpaid_load_s = seconds
         return info

@@ -4,33 +4,10 @@ exports never mix thinking into the answer."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 from app.store import ChatStore
 from app.store.export import export_json, export_markdown
-from app.store.schema import SCHEMA_VERSION
-from tests.core.test_store_migrations import V1_SCHEMA
-
-
-def test_a_database_made_by_the_previous_schema_migrates_without_loss(tmp_path: Path) -> None:
-    path = tmp_path / "v1.sqlite3"
-    connection = sqlite3.connect(path)
-    connection.executescript(V1_SCHEMA)
-    before = connection.execute("SELECT * FROM messages ORDER BY id").fetchall()
-    connection.close()
-    with ChatStore(path) as store:
-        stored = store.messages("c1")
-        assert [(m.content, m.thinking) for m in stored] == [
-            ("question", ""), ("answer", ""), ("cut o", "")
-        ]
-        assert store.integrity_check() == "ok"
-    connection = sqlite3.connect(path)
-    after = connection.execute("SELECT * FROM messages ORDER BY id").fetchall()
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
-    connection.close()
-    assert [row[:-1] for row in after] == before  # every old column unchanged, one added
-    assert [row[-1] for row in after] == ["", "", ""]
 
 
 def test_thinking_is_stored_apart_and_updated_in_place(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from app.settings import Settings, save_settings
 from app.store import ChatStore
 from app.ui.chat.chat_controller import ChatController
 from app.ui.chat.composer import Composer
+from app.ui.chat.thinking_controls import ThinkingControls, thinking_label
 from app.ui.chat.transcript_view import TranscriptView
 from app.ui.common.engine_bridge import EngineBridge
 from app.ui.common.theme import code_style_for, is_dark, theme_notifier, transcript_colors
@@ -101,6 +102,8 @@ class MainWindow(QMainWindow):
         self.conversation_list = ConversationList(self)
         self.transcript = TranscriptView(self)
         self.composer = Composer(self)
+        self.thinking_controls = ThinkingControls(self)
+        self.thinking_controls.hide()  # until a thinking model is loaded
         self.stats_panel = StatsPanel(self)
         self.inspector = InspectorPanel(self.runner, self)
         self.side_tabs = stats_tabs(self.stats_panel, self.inspector, self)
@@ -111,6 +114,7 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(center)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.transcript, 1)
+        column.addWidget(self.thinking_controls)
         column.addWidget(self.composer)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("main_splitter")
@@ -163,6 +167,9 @@ class MainWindow(QMainWindow):
         self.picker.add_folder_requested.connect(self._on_picker_add_folder_requested)
         self.picker.download_requested.connect(self.window_actions.open_downloads)
         self.chat.conversation_opened.connect(self.model_choice.conversation_opened)
+        self.chat.conversation_opened.connect(self._on_chat_conversation_opened)
+        self.thinking_controls.changed.connect(self.session.set_thinking)
+        self.transcript.keep_thinking_open = self.settings.thinking_open
         for keys, slot in (
             ("Ctrl+Return", self.composer.submit),
             ("Ctrl+Enter", self.composer.submit),
@@ -200,6 +207,11 @@ class MainWindow(QMainWindow):
 
     def _on_settings_applied(self, _old: Settings, new: Settings) -> None:
         self.session.apply_settings(new)
+        self.transcript.keep_thinking_open = new.thinking_open
+        self.thinking_controls.show_params(self.session.settings().generation)
+
+    def _on_chat_conversation_opened(self, _record: object) -> None:
+        self.thinking_controls.show_params(self.session.settings().generation)
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -207,6 +219,9 @@ class MainWindow(QMainWindow):
     def _on_models_loaded(self, info: ModelInfo) -> None:
         self.session.model_path = info.path
         self.composer.set_model_loaded(True)
+        self.thinking_controls.show_model(
+            info.thinking_switch or None, thinking_label(info.thinking_switch)
+        )
         self.show_status(f"{info.name} is ready")
 
     def _on_models_load_failed(self, path: str, message: str) -> None:
