@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from collections.abc import Callable, Iterator, Sequence
 
 from app.chat.events import PromptEvaluated, TokensReceived, TurnEvent, TurnFinished, TurnStats
@@ -23,8 +24,10 @@ class FakeEngine:
         reply: Callable[[Sequence[Message]], str] = echo_reply,
         token_delay: float = 0.0,
         context_size: int = 4096,
+        thinking: str = "",
     ) -> None:
         self._reply = reply
+        self._thinking = thinking  # a reasoning model: these words come first, as thinking
         self._delay = token_delay
         self._context = context_size
         self._info: ModelInfo | None = None
@@ -50,6 +53,8 @@ class FakeEngine:
             has_chat_template=True,
             load_seconds=0.01,
             context_size=options.n_ctx,
+            thinking_format="think-tags" if self._thinking else "",
+            thinking_switch="enable_thinking" if self._thinking else "",
         )
         return self._info
 
@@ -68,6 +73,12 @@ class FakeEngine:
         prompt = sum(len(m.content.split()) + 4 for m in messages)
         cached = min(self._held.get(conversation_id, 0), prompt)
         yield PromptEvaluated(prompt, cached, prompt - cached, 0.001, 0, self._context)
+        thought = self._think(params) if self._thinking else []
+        for index, word in enumerate(thought):
+            if self._delay:
+                time.sleep(self._delay)
+            yield TokensReceived(word if index == 0 else " " + word, 1, 0.0, "thinking")
+        thought_s = time.perf_counter() - start
         words = self._reply(messages).split(" ")
         produced: list[str] = []
         reason: str = "stop"
@@ -98,7 +109,23 @@ class FakeEngine:
             decode_s=wall,
             wall_s=wall,
         )
-        yield TurnFinished(stats.stop_reason, text, stats)
+        if thought:
+            stats = replace(
+                stats,
+                generated_tokens=stats.generated_tokens + len(thought),
+                thinking_tokens=len(thought),
+                thinking_s=thought_s,
+                thinking_tps=len(thought) / thought_s if thought_s > 0 else 0.0,
+                answer_ttft_s=thought_s + 0.001,
+                thinking_policy="keep",
+            )
+        yield TurnFinished(stats.stop_reason, text, stats, thinking=" ".join(thought))
+
+    def _think(self, params: GenerationParams) -> list[str]:
+        if params.thinking == "off":
+            return []
+        words = self._thinking.split(" ")
+        return words[: params.thinking_budget] if params.thinking_budget else words
 
     def save_state(self) -> None:
         return None
