@@ -161,3 +161,20 @@ def test_kept_prompt_is_the_cache_plus_what_follows_the_answer() -> None:
     assert kept_prompt(held, key, messages, follow) == held + "</a><u>q2</u><a>"
     assert kept_prompt(held, message_key([Message("user", "other")]), messages, follow) is None
     assert kept_prompt("<u>q1</u><a>different", key, messages, follow) is None
+
+
+def test_the_catalogue_is_current_and_marks_reasoning_models() -> None:
+    from app.hub.remote.catalogue import CATALOGUE
+
+    ids = [entry.repo_id for entry in CATALOGUE]
+    assert len(set(ids)) == len(ids)
+    sizes = [entry.parameter_count or 0 for entry in CATALOGUE]
+    assert sizes == sorted(sizes)  # smallest first
+    for entry in CATALOGUE:
+        assert entry.repo_id.lower().endswith("gguf") and entry.licence
+        assert 20 <= len(entry.description) <= 90 and entry.description.endswith(".")
+    thinking = {entry.repo_id for entry in CATALOGUE if entry.thinks}
+    for wanted in ("Qwen3-0.6B", "Qwen3-8B", "SmolLM3", "DeepSeek-R1-Distill-Qwen-1.5B", "gpt-oss-20b"):
+        assert any(wanted in repo for repo in thinking), wanted
+    for plain in ("gemma-3", "Llama-3.2", "Mistral-Small", "Phi-4-mini-instruct"):
+        assert any(plain in repo for repo in ids) and not all(plain in r for r in thinking)

@@ -53,7 +53,7 @@ def stored_thinking_html(
         f'style="color:{colors.link};">Copy thinking</a>'
     )
     head = (
-        f'<p style="margin-bottom:2px;"><span style="color:{colors.muted};">💭 '
+        f'<p style="margin-bottom:2px;"><span style="color:{colors.muted};">'
         f"{html.escape(summary)}</span> &nbsp;<span style=\"font-size:small;\">{links}</span></p>"
     )
     return head + (_text_html(thinking, colors) if expanded else "")
@@ -97,7 +97,7 @@ class LiveThinking:
         else:
             head = f"Thought for {format_seconds(self.seconds)}"
             shown = text if self.keep_open else ""
-        first = f'<p style="margin-bottom:2px; color:{colors.muted};">💭 <b>{head}</b></p>'
+        first = f'<p style="margin-bottom:2px; color:{colors.muted};"><b>{head}</b></p>'
         return first + (_text_html(shown, colors) if shown.strip() else "")
 
     def render(self, colors: TranscriptColors) -> int:

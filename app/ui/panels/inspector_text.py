@@ -25,7 +25,7 @@ from app.ui.common import format as fmt
 PHASE_COLORS = {
     PHASE_LOAD: "#8250df",
     PHASE_PROMPT: "#d9822b",
-    PHASE_THINKING: "#a475f9",
+    PHASE_THINKING: "#bf3989",
     PHASE_DECODE: "#2f81f7",
     PHASE_OVERHEAD: "#8c959f",
 }
