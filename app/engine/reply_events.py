@@ -12,7 +12,8 @@ class ReplyEvents:
     def __init__(self, turn: ThinkingTurn | None) -> None:
         self.turn = turn
         self._answer: list[str] = []
-        self._unreported = 0  # tokens behind text still held back by the parser
+        self._fed = 0  # tokens fed so far
+        self._reported = {"thinking": 0, "answer": 0}  # tokens already carried by events
 
     def text(self, text: str, tokens: int, decode_s: float) -> list[TokensReceived]:
         if self.turn is None:
@@ -26,10 +27,17 @@ class ReplyEvents:
     def _events(
         self, segments: list[tuple[str, str]], tokens: int, decode_s: float
     ) -> list[TokensReceived]:
-        self._unreported += tokens
+        """Each event carries the tokens its channel gained since that channel's last event
+        (the thinking meter decides which tokens were thinking, markers included)."""
+        turn = self.turn
+        assert turn is not None
+        self._fed += tokens
+        totals = {"thinking": turn.thinking_tokens}
+        totals["answer"] = self._fed - turn.thinking_tokens - turn.pending_tokens
         events = []
         for channel, part in segments:
-            count, self._unreported = self._unreported, 0
+            count = max(0, totals[channel] - self._reported[channel])
+            self._reported[channel] += count
             events.append(TokensReceived(part, count, decode_s, channel))  # type: ignore[arg-type]
         return events
 

@@ -78,6 +78,11 @@ class ThinkingTurn:
         return self.fmt.budget_close
 
     @property
+    def pending_tokens(self) -> int:
+        """Tokens not yet known to be thinking or answer (a marker may be forming)."""
+        return self._pending
+
+    @property
     def closed_by_budget(self) -> bool:
         return self._closed_by_budget
 
