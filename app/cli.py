@@ -9,10 +9,10 @@ from typing import TextIO
 
 from app.chat.events import PromptEvaluated, TokensReceived, TurnFinished
 from app.chat.values import GenerationParams, LoadOptions, Message
+from app.cli_thinking import ThinkingPrinter
 from app.default_model import default_model_path
 from app.engine.errors import EngineError
 from app.engine.runner import EngineRunner
-from app.cli_thinking import ThinkingPrinter
 from app.settings import Settings, load_settings
 
 

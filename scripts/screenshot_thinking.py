@@ -59,15 +59,15 @@ def main() -> int:
     apply_system_theme(app)
     store = ChatStore(paths.database_path())
     settings = Settings(
-        generation=GenerationParams(
-            temperature=0.7, max_tokens=220, seed=5, thinking_budget=120
-        ),
+        generation=GenerationParams(temperature=0.7, max_tokens=220, seed=5, thinking_budget=120),
         load=LoadOptions(n_ctx=4096, n_threads=2),
         welcome_done=True,
     )
     factory, model = _engine(fake)
     runner = EngineRunner(factory)  # type: ignore[arg-type]
-    window = MainWindow(runner, store, settings, default_model=model, persist_settings=lambda _s: None)
+    window = MainWindow(
+        runner, store, settings, default_model=model, persist_settings=lambda _s: None
+    )
     window.resize(1360, 860)
     window.show()
     window.start()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import replace
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 
 from app.chat.events import PromptEvaluated, TokensReceived, TurnEvent, TurnFinished, TurnStats
 from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo

@@ -19,7 +19,7 @@ from typing import Any
 
 from app import paths
 from app.chat.context_policy import reply_reserve
-from app.chat.events import PromptEvaluated, StopReason, TokensReceived, TurnEvent, TurnFinished
+from app.chat.events import PromptEvaluated, StopReason, TurnEvent, TurnFinished
 from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
 from app.engine.context_shift import cut_cache, find_cut
 from app.engine.context_window import plan_window
@@ -369,9 +369,7 @@ class LlamaEngine:
         return True
 
     # -- prompt building --------------------------------------------------------------
-    def _render(
-        self, messages: Sequence[Message], params: GenerationParams | None = None
-    ) -> str:
+    def _render(self, messages: Sequence[Message], params: GenerationParams | None = None) -> str:
         model = self._require()
         params = params or GenerationParams()
         fmt = model.thinking
@@ -471,7 +469,7 @@ def _sampler(llm: Any, params: GenerationParams) -> Any:
 
 
 def _grammar(text: str) -> Any:
-    from llama_cpp import LlamaGrammar
+    from llama_cpp.llama_grammar import LlamaGrammar
 
     return LlamaGrammar.from_string(text, verbose=False)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.chat.events import TokensReceived, TurnStats
+from app.engine.thinking_parser import Segment
 from app.engine.thinking_turn import ThinkingTurn
 
 
@@ -25,7 +26,7 @@ class ReplyEvents:
         return self._events(self.turn.finish(), 0, decode_s) if self.turn else []
 
     def _events(
-        self, segments: list[tuple[str, str]], tokens: int, decode_s: float
+        self, segments: list[Segment], tokens: int, decode_s: float
     ) -> list[TokensReceived]:
         """Each event carries the tokens its channel gained since that channel's last event
         (the thinking meter decides which tokens were thinking, markers included)."""
@@ -38,7 +39,7 @@ class ReplyEvents:
         for channel, part in segments:
             count = max(0, totals[channel] - self._reported[channel])
             self._reported[channel] += count
-            events.append(TokensReceived(part, count, decode_s, channel))  # type: ignore[arg-type]
+            events.append(TokensReceived(part, count, decode_s, channel))
         return events
 
     def budget_close(self) -> str | None:

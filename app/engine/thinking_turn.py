@@ -104,7 +104,11 @@ class ThinkingTurn:
             return stats
         first = self._first_thinking or self._started
         seconds = (self._thinking_end or end) - first
-        tps = (self.thinking_tokens - 1) / seconds if self.thinking_tokens > 1 and seconds > 0 else 0.0
+        tps = (
+            (self.thinking_tokens - 1) / seconds
+            if self.thinking_tokens > 1 and seconds > 0
+            else 0.0
+        )
         answer_ttft = self._answer_first - self._started if self._answer_first else None
         return replace(
             stats,

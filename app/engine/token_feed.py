@@ -26,7 +26,7 @@ class TokenFeed:
         return token
 
     def insert(self, tokens: Sequence[int]) -> None:
-        """Put `tokens` into the context after the last sampled token; sampling goes on after them."""
+        """Put `tokens` into the context after the last sampled token; sampling resumes after."""
         self.close()
         self._context.extend(tokens)
         self._tokens = self._start(list(self._context))

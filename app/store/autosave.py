@@ -48,9 +48,7 @@ class ReplyAutosaver:
             )
             self._message_id = message.id
         elif now - self._saved_at >= self._interval:
-            self._store.update_message(
-                self._message_id, content, complete=False, thinking=thinking
-            )
+            self._store.update_message(self._message_id, content, complete=False, thinking=thinking)
         else:
             return False
         self._saved_at, self._saved = now, (content, thinking)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from app.chat.events import TokensReceived
 from app.chat.values import GenerationParams, LoadOptions, Message
 from app.engine.llama_engine import LlamaEngine
 from tests.core import thinking_models as tm
@@ -122,7 +121,11 @@ def test_stopped_inside_thinking_gives_no_answer(
 
 
 ANSWER_GRAMMAR = 'root ::= words "."\nwords ::= word (" " word){3,7}\nword ::= [a-z]{2,7}\n'
-ON_GRAMMARS = {"qwen3": tm.THINK_TAGS_GRAMMAR, "smollm3": tm.THINK_TAGS_GRAMMAR, "r1": tm.OPENED_GRAMMAR}
+ON_GRAMMARS = {
+    "qwen3": tm.THINK_TAGS_GRAMMAR,
+    "smollm3": tm.THINK_TAGS_GRAMMAR,
+    "r1": tm.OPENED_GRAMMAR,
+}
 
 
 @pytest.mark.parametrize("name", ["qwen3", "smollm3", "r1"])
@@ -154,9 +157,7 @@ def test_reasoning_effort_reaches_the_template(
     assert "Reasoning: high" in engine.cached_text
 
 
-def _conversation(
-    engine: LlamaEngine, policy: str, turns: int
-) -> list[tuple[int, int, int, int]]:
+def _conversation(engine: LlamaEngine, policy: str, turns: int) -> list[tuple[int, int, int, int]]:
     """(prompt, cached, context used, old thinking) per turn of one thinking conversation."""
     history = [SYSTEM]
     rows = []

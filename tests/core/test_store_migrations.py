@@ -184,7 +184,9 @@ def test_a_database_made_by_the_previous_schema_migrates_without_loss(tmp_path: 
     with ChatStore(path) as store:
         stored = store.messages("c1")
         assert [(m.content, m.thinking) for m in stored] == [
-            ("question", ""), ("answer", ""), ("cut o", "")
+            ("question", ""),
+            ("answer", ""),
+            ("cut o", ""),
         ]
         assert store.integrity_check() == "ok"
     connection = sqlite3.connect(path)

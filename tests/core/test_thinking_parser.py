@@ -24,7 +24,12 @@ from app.engine.thinking_turn import ThinkingTurn
 from tests.values_factory import turn_stats as make_stats
 
 CASES = [
-    (THINK_TAGS, "<think>\nLet me add: 2+2=4.\n</think>\n\nIt is **4**.", "Let me add: 2+2=4.", "It is **4**."),
+    (
+        THINK_TAGS,
+        "<think>\nLet me add: 2+2=4.\n</think>\n\nIt is **4**.",
+        "Let me add: 2+2=4.",
+        "It is **4**.",
+    ),
     (THINK_BRACKETS, "[THINK]Sum them up.[/THINK]Four.", "Sum them up.", "Four."),
     (
         GPT_OSS,
@@ -69,7 +74,7 @@ def test_thinking_streams_before_the_closing_marker() -> None:
 def test_unfinished_thinking_is_never_an_answer() -> None:
     for fmt, reply, _, _ in CASES:
         cut = reply.index(fmt.close)
-        thinking, answer = _run(fmt, [reply[:cut - 2]])
+        thinking, answer = _run(fmt, [reply[: cut - 2]])
         assert answer == "" and thinking, fmt.name
     thinking, answer = _run(THINK_TAGS, ["still thinking </thi"], opened=True)
     assert (thinking, answer) == ("still thinking </thi", "")
@@ -87,7 +92,9 @@ def test_opened_prompt_starts_in_thinking() -> None:
 
 def test_turn_counts_thinking_tokens_and_times() -> None:
     turn = ThinkingTurn(THINK_TAGS, False, 0, started=100.0)
-    for i, piece in enumerate(["<", "think", ">", "a", " b", " c", "</", "think", ">", "\n\n", "X", "Y"]):
+    for i, piece in enumerate(
+        ["<", "think", ">", "a", " b", " c", "</", "think", ">", "\n\n", "X", "Y"]
+    ):
         turn.feed(piece, 1, now=101.0 + i)
     stats = turn.stats(make_stats(), end=120.0)
     assert (turn.thinking, turn.answer) == ("a b c", "XY")
@@ -117,7 +124,10 @@ def test_budget_asks_for_the_closing_marker_once() -> None:
     assert (turn.thinking, turn.answer) == ("a b c d", "Answer")
 
 
-QWEN3_LIKE = "{%- if enable_thinking is defined and enable_thinking is false %}<think>\n\n</think>{% endif %}"
+QWEN3_LIKE = (
+    "{%- if enable_thinking is defined and enable_thinking is false %}"
+    "<think>\n\n</think>{% endif %}"
+)
 R1_LIKE = "{% if add_generation_prompt %}{{'<｜Assistant｜><think>\\n'}}{% endif %}"
 SMOLLM3_LIKE = "{%- if '/no_think' in system_message %}<think>\n\n</think>{% endif %}"
 
@@ -174,7 +184,13 @@ def test_the_catalogue_is_current_and_marks_reasoning_models() -> None:
         assert entry.repo_id.lower().endswith("gguf") and entry.licence
         assert 20 <= len(entry.description) <= 90 and entry.description.endswith(".")
     thinking = {entry.repo_id for entry in CATALOGUE if entry.thinks}
-    for wanted in ("Qwen3-0.6B", "Qwen3-8B", "SmolLM3", "DeepSeek-R1-Distill-Qwen-1.5B", "gpt-oss-20b"):
+    for wanted in (
+        "Qwen3-0.6B",
+        "Qwen3-8B",
+        "SmolLM3",
+        "DeepSeek-R1-Distill-Qwen-1.5B",
+        "gpt-oss-20b",
+    ):
         assert any(wanted in repo for repo in thinking), wanted
     for plain in ("gemma-3", "Llama-3.2", "Mistral-Small", "Phi-4-mini-instruct"):
         assert any(plain in repo for repo in ids) and not all(plain in r for r in thinking)

@@ -56,7 +56,8 @@ MAGISTRAL = (
 
 # gpt-oss: channels; the effort goes into the system message.
 GPT_OSS = (
-    "{{ '<|im_start|>system\\nReasoning: ' + (reasoning_effort | default('medium')) + '<|im_end|>\\n' }}"
+    "{{ '<|im_start|>system\\nReasoning: ' + (reasoning_effort | default('medium'))"
+    " + '<|im_end|>\\n' }}"
     "{%- for m in messages -%}"
     "{%- if m.role == 'assistant' -%}"
     "{{ '<|im_start|>assistant\\n<|channel|>final<|message|>' + m.content + '<|im_end|>\\n' }}"

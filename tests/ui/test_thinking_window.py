@@ -41,7 +41,7 @@ def test_thinking_streams_then_folds_above_a_clean_answer(
     window.transcript.anchorClicked.emit(QUrl(f"hearth:copythinking/{saved.id}"))
     clipboard = QGuiApplication.clipboard()
     assert clipboard is not None and clipboard.text() == THOUGHT
-    stat = window.stats_panel._labels["stat_thinking"].text()  # noqa: SLF001
+    stat = window.stats_panel._labels["stat_thinking"].text()
     assert stat.startswith("12 tokens")
 
 

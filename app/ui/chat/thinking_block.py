@@ -31,7 +31,7 @@ def thinking_summary(stats: dict[str, object] | None, unfinished: bool) -> str:
     seconds = stats.get("thinking_s")
     tokens = stats.get("thinking_tokens")
     head = "Thinking did not finish" if unfinished else "Thought"
-    parts = [f"{head} for {format_seconds(float(seconds))}" if seconds else head]
+    parts = [f"{head} for {format_seconds(float(str(seconds)))}" if seconds else head]
     if tokens:
         parts.append(f"{int(str(tokens)):,} tokens")
     if stats.get("thinking_tps"):
@@ -54,7 +54,7 @@ def stored_thinking_html(
     )
     head = (
         f'<p style="margin-bottom:2px;"><span style="color:{colors.muted};">'
-        f"{html.escape(summary)}</span> &nbsp;<span style=\"font-size:small;\">{links}</span></p>"
+        f'{html.escape(summary)}</span> &nbsp;<span style="font-size:small;">{links}</span></p>'
     )
     return head + (_text_html(thinking, colors) if expanded else "")
 

@@ -58,7 +58,7 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "insp_answer_ttft": (
             "Answer after",
-            "The wait for the answer's first word (after the thinking) beside the reply's first token.",
+            "The wait for the answer's first word (after thinking) beside the reply's first token.",
         ),
         "insp_thinking_policy": (
             "Old thinking",
