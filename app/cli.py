@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import uuid
 from typing import TextIO
 
-from app.chat.events import PromptEvaluated, TokensReceived, TurnFinished
+from app.chat.events import PromptEvaluated, PromptProgress, TokensReceived, TurnFinished
+from app.chat.progress_text import prompt_progress_text
 from app.chat.values import GenerationParams, LoadOptions, Message
 from app.cli_thinking import ThinkingPrinter
 from app.default_model import default_model_path
@@ -118,21 +120,28 @@ def _stream_reply(
     stdout: TextIO,
 ) -> TurnFinished:
     stream = runner.chat(conversation, history, params)
-    shown = ThinkingPrinter(stdout)
+    printer = ThinkingPrinter(stdout)
+    shown = False
     try:
         for event in stream:
             if isinstance(event, TokensReceived):
-                shown.write(event.channel, event.text)
+                printer.write(event.channel, event.text)
             elif isinstance(event, TurnFinished):
-                shown.end(event)
+                printer.end(event)
+                if shown:  # stopped while reading the prompt
+                    print("\r\033[K", end="", file=sys.stderr, flush=True)
                 stdout.write("\n")
                 if event.stats.dropped_turns and not event.error:
                     stdout.write(
                         f"[context full: {event.stats.dropped_turns} oldest turn(s) left out]\n"
                     )
                 return event
-            elif isinstance(event, PromptEvaluated):
-                continue
+            elif isinstance(event, PromptProgress):  # stderr: --json keeps stdout clean
+                print(f"\r[{prompt_progress_text(event)}]", end="", file=sys.stderr, flush=True)
+                shown = True
+            elif isinstance(event, PromptEvaluated) and shown:
+                print("\r\033[K", end="", file=sys.stderr, flush=True)
+                shown = False
     except KeyboardInterrupt:
         stream.cancel()
         for event in stream:

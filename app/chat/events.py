@@ -1,6 +1,8 @@
 """Events a turn streams from the engine to whoever listens (CLI, session, UI).
 
-Events are nouns. A turn is: PromptEvaluated, TokensReceived*, TurnFinished.
+Events are nouns. A turn is: PromptProgress*, PromptEvaluated, TokensReceived*, TurnFinished
+(PromptProgress only while a prompt longer than one batch is read; a turn stopped while
+reading its prompt ends with TurnFinished("cancelled") and no PromptEvaluated).
 """
 
 from __future__ import annotations
@@ -103,6 +105,29 @@ class TurnStats:
 
 
 @dataclass(frozen=True, slots=True)
+class PromptProgress:
+    """Reading the prompt: `evaluated` of `total` new tokens done after `seconds`."""
+
+    evaluated: int
+    total: int
+    seconds: float
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.evaluated / self.total) if self.total > 0 else 1.0
+
+    @property
+    def tokens_per_second(self) -> float | None:
+        return self.evaluated / self.seconds if self.evaluated and self.seconds > 0 else None
+
+    @property
+    def seconds_left(self) -> float | None:
+        """At the rate measured so far; None until the first batch is done."""
+        rate = self.tokens_per_second
+        return max(0, self.total - self.evaluated) / rate if rate else None
+
+
+@dataclass(frozen=True, slots=True)
 class PromptEvaluated:
     prompt_tokens: int
     cached_tokens: int
@@ -132,4 +157,4 @@ class TurnFinished:
     thinking: str = ""  # the reply's thinking, apart from `text` (the answer)
 
 
-TurnEvent = PromptEvaluated | TokensReceived | TurnFinished
+TurnEvent = PromptProgress | PromptEvaluated | TokensReceived | TurnFinished

@@ -3,14 +3,14 @@ re-evaluating everything after the system prompt.
 
 `find_cut` works on bytes only (tested without a model): given the pieces of the tokens the
 cache holds and the new prompt's text, it finds the span of held tokens whose removal leaves
-a token sequence that spells a prefix of the new prompt. `cut_cache` then removes that span
-from llama.cpp's KV cache and slides the rest back (llama.cpp re-rotates the keys).
+a token sequence that spells a prefix of the new prompt. `llama_internals.cut_cache`
+then removes that span from llama.cpp's KV cache and slides the rest back (llama.cpp
+re-rotates the keys).
 """
 
 from __future__ import annotations
 
 from itertools import accumulate
-from typing import Any
 
 
 def _common_prefix(a: bytes, b: bytes) -> int:
@@ -41,23 +41,3 @@ def find_cut(pieces: list[bytes], new_text: bytes) -> tuple[int, int] | None:
         if new_text.startswith(tail, kept_head):
             return start, end
     return None
-
-
-def cut_cache(llm: Any, start: int, end: int) -> bool:
-    """Remove KV positions [start, end) and shift the rest back. False if not possible."""
-    import llama_cpp
-
-    held = int(llm.n_tokens)
-    if not 0 < start < end <= held:
-        return False
-    memory = llama_cpp.llama_get_memory(llm.ctx)
-    if memory is None or not llama_cpp.llama_memory_can_shift(memory):
-        return False
-    if not llama_cpp.llama_memory_seq_rm(memory, 0, start, end):
-        return False
-    removed = end - start
-    llama_cpp.llama_memory_seq_add(memory, 0, end, -1, -removed)
-    llm.input_ids[start : held - removed] = llm.input_ids[end:held].copy()
-    llm.n_tokens = held - removed
-    llm._requires_eval = True  # logits belong to the old last position: decode again
-    return True

@@ -16,6 +16,15 @@ class ModelLoadError(EngineError):
         self.reason = reason
 
 
+class ModelLoadCancelled(EngineError):
+    """The person cancelled the load; the previous model (if any) is still loaded."""
+
+    def __init__(self, path: str) -> None:
+        name = path.replace("\\", "/").rsplit("/", 1)[-1]
+        super().__init__(f"Loading {name} was cancelled; the previous model stays loaded.")
+        self.path = path
+
+
 class NoModelLoadedError(EngineError):
     def __init__(self) -> None:
         super().__init__("No model is loaded. Pick one in the model picker first.")

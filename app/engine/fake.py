@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import replace
 
-from app.chat.events import PromptEvaluated, TokensReceived, TurnEvent, TurnFinished, TurnStats
+from app.chat.events import (
+    PromptEvaluated,
+    PromptProgress,
+    TokensReceived,
+    TurnEvent,
+    TurnFinished,
+    TurnStats,
+)
 from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
-from app.engine.errors import ModelLoadError
+from app.engine.errors import ModelLoadCancelled, ModelLoadError
+from app.engine.llama_internals import LoadProgress
 
 
 def echo_reply(messages: Sequence[Message]) -> str:
@@ -17,19 +25,31 @@ def echo_reply(messages: Sequence[Message]) -> str:
 
 
 class FakeEngine:
-    """Streams a scripted reply word by word; counts 'tokens' as words."""
+    """Streams a scripted reply word by word; counts 'tokens' as words.
+
+    Loading reports progress in `LOAD_STEPS` steps (`load_delay` seconds each) and can be
+    cancelled like the real engine; a prompt of more than `n_batch` words is read batch by
+    batch (`batch_delay` seconds each) with PromptProgress, and Stop works between batches.
+    """
+
+    LOAD_STEPS = 4
 
     def __init__(
         self,
         reply: Callable[[Sequence[Message]], str] = echo_reply,
         token_delay: float = 0.0,
         context_size: int = 4096,
+        load_delay: float = 0.0,
+        batch_delay: float = 0.0,
         thinking: str = "",
     ) -> None:
         self._reply = reply
         self._thinking = thinking  # a reasoning model: these words come first, as thinking
         self._delay = token_delay
         self._context = context_size
+        self._load_delay = load_delay
+        self._batch_delay = batch_delay
+        self._batch = 512
         self._info: ModelInfo | None = None
         self._held: dict[str, int] = {}
         self.calls: list[list[Message]] = []
@@ -38,10 +58,17 @@ class FakeEngine:
     def info(self) -> ModelInfo | None:
         return self._info
 
-    def load(self, path: str, options: LoadOptions) -> ModelInfo:
+    def load(
+        self, path: str, options: LoadOptions, progress: LoadProgress | None = None
+    ) -> ModelInfo:
         if "broken" in path:
             raise ModelLoadError(path, "the file is not a GGUF model (fake)")
-        self._context = options.n_ctx
+        for step in range(self.LOAD_STEPS + 1):
+            if step and self._load_delay:
+                time.sleep(self._load_delay)
+            if progress is not None and not progress(step / self.LOAD_STEPS):
+                raise ModelLoadCancelled(path)
+        self._context, self._batch = options.n_ctx, options.n_batch
         self._info = ModelInfo(
             path=path,
             name=path.rsplit("/", 1)[-1],
@@ -72,6 +99,12 @@ class FakeEngine:
         start = time.perf_counter()
         prompt = sum(len(m.content.split()) + 4 for m in messages)
         cached = min(self._held.get(conversation_id, 0), prompt)
+        read = yield from self._read_prompt(prompt - cached, cancel, start)
+        if not read:
+            wall = time.perf_counter() - start
+            stats = _stats(prompt, cached, 0, self._context, wall, "cancelled")
+            yield TurnFinished("cancelled", "", stats)
+            return
         yield PromptEvaluated(prompt, cached, prompt - cached, 0.001, 0, self._context)
         thought = self._think(params) if self._thinking else []
         for index, word in enumerate(thought):
@@ -97,18 +130,7 @@ class FakeEngine:
         text = "".join(produced)
         self._held[conversation_id] = prompt + len(produced)
         wall = time.perf_counter() - start
-        stats = TurnStats.measured(
-            prompt_tokens=prompt,
-            cached_tokens=cached,
-            generated_tokens=len(produced),
-            context_used=prompt + len(produced),
-            context_size=self._context,
-            stop_reason=reason,  # type: ignore[arg-type]
-            ttft_s=0.001,
-            prefill_s=0.001,
-            decode_s=wall,
-            wall_s=wall,
-        )
+        stats = _stats(prompt, cached, len(produced), self._context, wall, reason)
         if thought:
             stats = replace(
                 stats,
@@ -127,6 +149,21 @@ class FakeEngine:
         words = self._thinking.split(" ")
         return words[: params.thinking_budget] if params.thinking_budget else words
 
+    def _read_prompt(
+        self, todo: int, cancel: threading.Event, start: float
+    ) -> Generator[PromptProgress, None, bool]:
+        if todo <= self._batch:
+            return True
+        yield PromptProgress(0, todo, 0.0)
+        for done in range(self._batch, todo + self._batch, self._batch):
+            if self._batch_delay:
+                time.sleep(self._batch_delay)
+            if done < todo:
+                yield PromptProgress(done, todo, time.perf_counter() - start)
+            if cancel.is_set() and done < todo:
+                return False
+        return True
+
     def save_state(self) -> None:
         return None
 
@@ -138,3 +175,20 @@ class FakeEngine:
 
     def close(self) -> None:
         self._info = None
+
+
+def _stats(
+    prompt: int, cached: int, produced: int, context: int, wall: float, reason: str
+) -> TurnStats:
+    return TurnStats.measured(
+        prompt_tokens=prompt,
+        cached_tokens=cached,
+        generated_tokens=produced,
+        context_used=prompt + produced,
+        context_size=context,
+        stop_reason=reason,  # type: ignore[arg-type]
+        ttft_s=0.001,
+        prefill_s=0.001,
+        decode_s=wall,
+        wall_s=wall,
+    )

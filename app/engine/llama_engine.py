@@ -19,9 +19,14 @@ from typing import Any
 
 from app import paths
 from app.chat.context_policy import reply_reserve
-from app.chat.events import PromptEvaluated, StopReason, TurnEvent, TurnFinished
+from app.chat.events import (
+    PromptEvaluated,
+    StopReason,
+    TurnEvent,
+    TurnFinished,
+)
 from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
-from app.engine.context_shift import cut_cache, find_cut
+from app.engine.context_shift import find_cut
 from app.engine.context_window import plan_window
 from app.engine.errors import (
     ChatTemplateError,
@@ -30,22 +35,25 @@ from app.engine.errors import (
     NoModelLoadedError,
 )
 from app.engine.kv_files import KvSnapshot, KvStateFiles
-from app.engine.llama_state import clear_cache, restore_sequence, snapshot_sequence
+from app.engine.llama_internals import (
+    LoadProgress,
+    cached_count,
+    cached_tokens_equal,
+    clear_cache,
+    cut_cache,
+    keep_prefix,
+    restore_sequence,
+    snapshot_sequence,
+    version,
+)
 from app.engine.model_loader import describe, file_fingerprint, open_llama
 from app.engine.pieces import PieceDecoder
+from app.engine.prefill import read_prompt
 from app.engine.reply_events import ReplyEvents
 from app.engine.template import ChatTemplate
-from app.engine.thinking_cache import MessageKey, kept_prompt, message_key
-from app.engine.thinking_format import (
-    ThinkingFormat,
-    closed_prompt,
-    detect_format,
-    starts_in_thinking,
-    template_variables,
-    with_system_flag,
-)
-from app.engine.thinking_turn import ThinkingTurn
-from app.engine.token_feed import TokenFeed
+from app.engine.thinking_cache import MessageKey, apply_policy, message_key
+from app.engine.thinking_format import ThinkingFormat, detect_format, render_prompt
+from app.engine.token_feed import TokenFeed, insert_text, sampler
 from app.engine.turn_stats import TurnClock
 from app.engine.utf8_stream import Utf8Stream
 
@@ -86,15 +94,18 @@ class LlamaEngine:
         return self._model.info if self._model else None
 
     # -- loading --------------------------------------------------------------------
-    def load(self, path: str, options: LoadOptions) -> ModelInfo:
+    def load(
+        self, path: str, options: LoadOptions, progress: LoadProgress | None = None
+    ) -> ModelInfo:
+        """Open `path`; `progress(fraction)` may return False to cancel (ModelLoadCancelled)."""
         options = options.normalized()
-        llm, seconds = open_llama(path, options)  # the current model stays until this works
+        llm, seconds = open_llama(path, options, progress)  # the current model stays
         try:
             pieces = PieceDecoder(llm)
             template = _template_for(llm, pieces)
             template.render([Message("system", "x"), Message("user", "y")])
             info = describe(llm, path, options, seconds)
-            fingerprint = f"{file_fingerprint(path)}|ctx={info.context_size}|{_version()}"
+            fingerprint = f"{file_fingerprint(path)}|ctx={info.context_size}|{version()}"
         except ChatTemplateError as error:
             llm.close()
             raise ModelLoadError(
@@ -128,7 +139,7 @@ class LlamaEngine:
         model = self._model
         if model is None or self._conversation is None or not self._held.tokens:
             return
-        kv_count = min(int(model.llm.n_tokens), len(self._held.tokens))
+        kv_count = min(cached_count(model.llm), len(self._held.tokens))
         if kv_count == 0:
             return
         snapshot = KvSnapshot(
@@ -214,77 +225,55 @@ class LlamaEngine:
         self._floor = plan.dropped_messages
         if len(prompt) >= n_ctx - 1:
             raise MessageTooLongError(len(prompt), n_ctx)
-        policy, old_thinking = None, 0
+        policy: tuple[str | None, int] = (None, 0)
         if model.thinking is not None:
-            prompt_text, prompt, policy, old_thinking = self._apply_policy(
-                plan.messages, prompt_text, prompt, params
+            held = (self._held.text, self._held.key)
+            prompt_text, prompt, name, old = apply_policy(
+                held, plan.messages, (prompt_text, prompt), params, self._tokens_for, n_ctx
             )
+            policy = (name, old)
         self._unpaid_load_s = 0.0
-        reused = self._reusable_prefix(prompt)
-        replies = self._reply_events(model, prompt_text, params, clock)
-        key = message_key(plan.messages)
+        replies = ReplyEvents.for_prompt(model.thinking, prompt_text, params, clock.started)
         return self._generate(
-            model, prompt_text, prompt, reused, plan.dropped_turns, restored, params, cancel,
-            clock, replies, key, (policy, old_thinking),
+            model, (prompt_text, prompt, message_key(plan.messages)), plan.dropped_turns,
+            restored, params, cancel, clock, replies, policy,
         )  # fmt: skip
-
-    def _apply_policy(
-        self,
-        messages: Sequence[Message],
-        prompt_text: str,
-        prompt: list[int],
-        params: GenerationParams,
-    ) -> tuple[str, list[int], str, int]:
-        """Old thinking: keep the exact tokens the cache holds, or follow the template."""
-        if params.thinking_policy != "keep":
-            return prompt_text, prompt, "follow", 0
-        held = self._held
-        kept = kept_prompt(held.text, held.key, messages, prompt_text)
-        if kept is None:
-            return prompt_text, prompt, "keep", 0
-        kept_tokens = self._tokens_for(kept)
-        n_ctx = self._require().info.context_size
-        room = n_ctx - reply_reserve(params.max_tokens, n_ctx)
-        if len(kept_tokens) > room:
-            log.info("old thinking no longer fits: following the template this turn")
-            return prompt_text, prompt, "follow", 0
-        return kept, kept_tokens, "keep", max(0, len(kept_tokens) - len(prompt))
-
-    def _reply_events(
-        self, model: _Loaded, prompt_text: str, params: GenerationParams, clock: TurnClock
-    ) -> ReplyEvents:
-        fmt = model.thinking
-        if fmt is None:
-            return ReplyEvents(None)
-        opened = starts_in_thinking(fmt, prompt_text)
-        return ReplyEvents(ThinkingTurn(fmt, opened, params.thinking_budget, clock.started))
 
     def _generate(
         self,
         model: _Loaded,
-        prompt_text: str,
-        prompt: list[int],
-        reused: int,
+        built: tuple[str, list[int], MessageKey],
         dropped: int,
         restored: bool,
         params: GenerationParams,
         cancel: threading.Event,
         clock: TurnClock,
         replies: ReplyEvents,
-        key: MessageKey,
         policy: tuple[str | None, int],
     ) -> Iterator[TurnEvent]:
         llm, n_ctx = model.llm, model.info.context_size
+        prompt_text, prompt, key = built
         # No seed: a fresh random one each reply (so Regenerate gives a new answer).
         llm.set_seed(params.seed if params.seed is not None else _RANDOM_SEED)
+        clock.prefill_started()
+        reused = keep_prefix(llm, prompt)  # what generate() would reuse; the rest is read here
+        self._held = _Held(prompt_text, list(prompt))  # the cache spells a prefix of it
+        read = yield from read_prompt(llm, prompt[reused:], cancel, clock)
+        if not read:
+            clock.decode_ended()
+            stats = clock.stats(
+                len(prompt), reused, 0, cached_count(llm), n_ctx, "cancelled", dropped, restored
+            )
+            yield TurnFinished("cancelled", "", stats)
+            return
         decoder = Utf8Stream()
         special = model.thinking is not None  # gpt-oss's channel markers are special tokens
         reply: list[str] = []
         generated: list[int] = []
         clean = 0  # tokens of `generated` that decode to whole characters
         reason: StopReason = "length"
-        clock.prefill_started()
-        tokens = TokenFeed(_sampler(llm, params), prompt)
+        # The prompt is in the cache: generate() samples at once.
+        tokens = TokenFeed(sampler(llm, params), prompt)
         try:
             for token in tokens:
                 if clock.first_token():
@@ -310,37 +299,28 @@ class LlamaEngine:
                 if text:
                     reply.append(text)
                     yield from replies.text(text, 1, clock.decode_so_far())
-                if (close := replies.budget_close()) is not None:
-                    inserted = self._insert(tokens, close)
-                    generated += inserted
+                if (close := replies.budget_close()) is not None:  # Hearth ends the thinking
+                    generated += insert_text(llm, tokens, close)
                     clean = len(generated) if decoder.between_characters else clean
                     reply.append(close)
-                    yield from replies.text(close, len(inserted), clock.decode_so_far())
+                    yield from replies.text(close, 0, clock.decode_so_far())
                 if len(generated) >= params.max_tokens or len(prompt) + len(generated) >= n_ctx - 1:
                     break
         finally:
             tokens.close()
         clock.decode_ended()
         yield from replies.finish(clock.decode_so_far())
-        text = "".join(reply)
-        answer = replies.answer
+        text, answer = "".join(reply), replies.answer
         done = reason == "stop" and answer and text.endswith(answer)
         reply_key = (*key, ("assistant", answer)) if done else ()
         self._held = _Held(prompt_text + text, prompt + generated[:clean], reply_key)
         stats = clock.stats(
-            len(prompt), reused, len(generated), int(llm.n_tokens), n_ctx, reason, dropped, restored
+            len(prompt), reused, len(generated), cached_count(llm), n_ctx, reason, dropped, restored
         )
         if model.thinking is not None:
             stats = replace(stats, thinking_policy=policy[0], old_thinking_tokens=policy[1])
         stats = replies.stats(stats, time.perf_counter())
         yield TurnFinished(reason, answer, stats, thinking=replies.thinking)
-
-    def _insert(self, tokens: TokenFeed, text: str) -> list[int]:
-        """Write `text` into the context after the last sampled token (thinking budget)."""
-        llm = self._require().llm
-        inserted = list(llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
-        tokens.insert(inserted)
-        return inserted
 
     def _cut_dropped_turns(self, prompt_text: str) -> bool:
         """Context shift: cut the turns just dropped out of the KV cache, keep the rest.
@@ -348,15 +328,13 @@ class LlamaEngine:
         Without it, dropping old turns changes the prompt right after the system prompt and
         everything after it is evaluated again (seconds to tens of seconds on a CPU).
         """
-        import numpy as np
-
         model, held = self._require(), self._held
         if not held.tokens or prompt_text.startswith(held.text):
             return False
         pieces = [model.pieces.piece(t, special=True) for t in held.tokens]
-        in_cache = min(int(model.llm.n_tokens), len(held.tokens))
-        if b"".join(pieces) != held.text.encode("utf-8") or not np.array_equal(
-            model.llm.input_ids[:in_cache], np.asarray(held.tokens[:in_cache])
+        in_cache = min(cached_count(model.llm), len(held.tokens))
+        if b"".join(pieces) != held.text.encode("utf-8") or not cached_tokens_equal(
+            model.llm, held.tokens[:in_cache]
         ):
             return False  # the held text and tokens do not map onto each other exactly
         cut = find_cut(pieces, prompt_text.encode("utf-8"))
@@ -371,11 +349,7 @@ class LlamaEngine:
     # -- prompt building --------------------------------------------------------------
     def _render(self, messages: Sequence[Message], params: GenerationParams | None = None) -> str:
         model = self._require()
-        params = params or GenerationParams()
-        fmt = model.thinking
-        variables = template_variables(fmt, model.template.source, params)
-        text = model.template.render(with_system_flag(fmt, messages, params), variables=variables)
-        return closed_prompt(fmt, text, params)
+        return render_prompt(model.template, model.thinking, messages, params or GenerationParams())
 
     @property
     def thinking_format(self) -> ThinkingFormat | None:
@@ -399,22 +373,6 @@ class LlamaEngine:
         if add_bos and bos_text and text.startswith(bos_text):
             add_bos = False  # the template already wrote it
         return list(llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True))
-
-    def _reusable_prefix(self, prompt: list[int]) -> int:
-        """How many prompt tokens llama.cpp will take from the KV cache (as generate() does)."""
-        import numpy as np
-
-        llm = self._require().llm
-        held = int(llm.n_tokens)
-        n = min(held, len(prompt))
-        if n == 0:
-            return 0
-        differ = np.nonzero(llm.input_ids[:n] != np.asarray(prompt[:n]))[0]
-        common = int(differ[0]) if len(differ) else n
-        if common == len(prompt):
-            exact = held == len(prompt) and not getattr(llm, "_requires_eval", True)
-            return common if exact else common - 1
-        return common
 
     @property
     def cached_text(self) -> str:
@@ -446,35 +404,3 @@ def _template_for(llm: Any, pieces: PieceDecoder) -> ChatTemplate:
         token_text(llm.token_bos()),
         token_text(llm.token_eos()),
     )
-
-
-def _sampler(llm: Any, params: GenerationParams) -> Any:
-    """Start llama.cpp's sampling loop on a context (a TokenFeed restarts it)."""
-    grammar = _grammar(params.grammar) if params.grammar else None
-
-    def start(context: list[int]) -> Iterator[int]:
-        return iter(
-            llm.generate(
-                context,
-                top_k=params.top_k,
-                top_p=params.top_p,
-                temp=params.temperature,
-                repeat_penalty=params.repeat_penalty,
-                min_p=0.05,
-                grammar=grammar,
-            )
-        )
-
-    return start
-
-
-def _grammar(text: str) -> Any:
-    from llama_cpp.llama_grammar import LlamaGrammar
-
-    return LlamaGrammar.from_string(text, verbose=False)
-
-
-def _version() -> str:
-    import llama_cpp
-
-    return str(llama_cpp.__version__)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from app.chat.values import LoadOptions, ModelInfo
-from app.engine.errors import ModelLoadError
+from app.engine.errors import ModelLoadCancelled, ModelLoadError
+from app.engine.llama_internals import LoadProgress, model_facts, open_model
 from app.engine.llama_log import LlamaLogCapture, failure_reason
 
 GGUF_MAGIC = b"GGUF"
@@ -74,17 +75,29 @@ def file_fingerprint(path: str) -> str:
     return f"{Path(path).resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{head}"
 
 
-def open_llama(path: str, options: LoadOptions) -> tuple[Any, float]:
-    """Construct `Llama`; returns it and the load time. Raises ModelLoadError with a reason."""
-    import llama_cpp
+def open_llama(
+    path: str, options: LoadOptions, progress: LoadProgress | None = None
+) -> tuple[Any, float]:
+    """Construct `Llama`; returns it and the load time. Raises ModelLoadError with a reason.
 
+    `progress(fraction)` is called while the weights load; returning False cancels the load
+    (ModelLoadCancelled). A cancel that arrives after llama.cpp's last call still wins.
+    """
     check_model_file(path)
     capture = LlamaLogCapture.install()
     capture.mark()
+    cancelled = threading.Event()
+
+    def report(fraction: float) -> bool:
+        if progress is not None and not progress(fraction):
+            cancelled.set()
+        return not cancelled.is_set()
+
     started = time.perf_counter()
     try:
-        llm = llama_cpp.Llama(
-            model_path=path,
+        llm = open_model(
+            path,
+            report,
             n_ctx=options.n_ctx,
             n_batch=options.n_batch,
             n_ubatch=options.n_batch,
@@ -95,9 +108,26 @@ def open_llama(path: str, options: LoadOptions) -> tuple[Any, float]:
             verbose=False,
         )
     except (ValueError, RuntimeError, OSError) as error:
+        if cancelled.is_set():
+            raise ModelLoadCancelled(path) from error
         reason = failure_reason(capture.recent()) or str(error)
         raise ModelLoadError(path, _sentence(reason)) from error
+    if progress is not None and not report(1.0):
+        llm.close()
+        raise ModelLoadCancelled(path)
     return llm, time.perf_counter() - started
+
+
+def display_name(path: str) -> str:
+    """The name a person recognises: the Hugging Face repository a cached file came from
+    ("HuggingFaceTB/SmolLM2-135M-Instruct-GGUF"), else the file name without ".gguf"."""
+    file = Path(path)
+    for parent in file.parents:
+        if parent.name.startswith("models--"):
+            parts = parent.name.removeprefix("models--").split("--", 1)
+            return "/".join(parts)
+    name = file.name
+    return name[: -len(".gguf")] if name.lower().endswith(".gguf") else name
 
 
 def _sentence(reason: str) -> str:
@@ -113,13 +143,10 @@ def _meta_int(meta: dict[str, str], key: str, default: int = 0) -> int:
 
 
 def describe(llm: Any, path: str, options: LoadOptions, load_seconds: float) -> ModelInfo:
-    import llama_cpp
-
     meta: dict[str, str] = dict(llm.metadata or {})
     arch = meta.get("general.architecture", "unknown")
-    buffer = ctypes.create_string_buffer(256)
-    llama_cpp.llama_model_desc(llm.model, buffer, 256)
-    desc = buffer.value.decode("utf-8", errors="replace").split()
+    description, parameter_count, trained_context = model_facts(llm)
+    desc = description.split()
     n_layer = _meta_int(meta, f"{arch}.block_count")
     n_head = _meta_int(meta, f"{arch}.attention.head_count", 1) or 1
     n_head_kv = _meta_int(meta, f"{arch}.attention.head_count_kv", n_head) or n_head
@@ -128,12 +155,12 @@ def describe(llm: Any, path: str, options: LoadOptions, load_seconds: float) -> 
     )
     return ModelInfo(
         path=path,
-        name=meta.get("general.name") or Path(path).stem,
+        name=display_name(path),
         architecture=arch,
-        parameter_count=int(llama_cpp.llama_model_n_params(llm.model)),
+        parameter_count=parameter_count,
         quantization=desc[-1] if desc else "unknown",
         file_size=Path(path).stat().st_size,
-        trained_context=int(llama_cpp.llama_model_n_ctx_train(llm.model)),
+        trained_context=trained_context,
         has_chat_template="tokenizer.chat_template" in meta,
         load_seconds=load_seconds,
         context_size=int(llm.n_ctx()),

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from app.chat.events import TurnEvent
 from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
+from app.engine.llama_internals import LoadProgress
 
 
 class ChatEngine(Protocol):
@@ -16,8 +17,14 @@ class ChatEngine(Protocol):
     @property
     def info(self) -> ModelInfo | None: ...
 
-    def load(self, path: str, options: LoadOptions) -> ModelInfo:
-        """Load a GGUF file; on failure raise ModelLoadError and keep the previous model."""
+    def load(
+        self, path: str, options: LoadOptions, progress: LoadProgress | None = None
+    ) -> ModelInfo:
+        """Load a GGUF file; on failure raise ModelLoadError and keep the previous model.
+
+        `progress(fraction)` is called as the file loads; when it returns False the load
+        stops, ModelLoadCancelled is raised and the previous model stays.
+        """
         ...
 
     def unload(self) -> None: ...
@@ -31,8 +38,10 @@ class ChatEngine(Protocol):
     ) -> Iterator[TurnEvent]:
         """Reply to `messages` (system prompt first, last one from the user).
 
-        Yields PromptEvaluated, then TokensReceived per token, then exactly one
-        TurnFinished. Raises EngineError before the first event for problems known upfront.
+        Yields PromptProgress while reading a prompt longer than one batch, PromptEvaluated,
+        then TokensReceived per token, then exactly one TurnFinished (a turn stopped while
+        reading its prompt ends with TurnFinished("cancelled") and no PromptEvaluated).
+        Raises EngineError before the first event for problems known upfront.
         """
         ...
 

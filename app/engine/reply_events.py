@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from app.chat.events import TokensReceived, TurnStats
+from app.chat.values import GenerationParams
+from app.engine.thinking_format import ThinkingFormat, starts_in_thinking
 from app.engine.thinking_parser import Segment
 from app.engine.thinking_turn import ThinkingTurn
 
@@ -15,6 +17,16 @@ class ReplyEvents:
         self._answer: list[str] = []
         self._fed = 0  # tokens fed so far
         self._reported = {"thinking": 0, "answer": 0}  # tokens already carried by events
+
+    @classmethod
+    def for_prompt(
+        cls, fmt: ThinkingFormat | None, prompt: str, params: GenerationParams, started: float
+    ) -> ReplyEvents:
+        """A reply to `prompt` (which may already have opened the thinking)."""
+        if fmt is None:
+            return cls(None)
+        opened = starts_in_thinking(fmt, prompt)
+        return cls(ThinkingTurn(fmt, opened, params.thinking_budget, started))
 
     def text(self, text: str, tokens: int, decode_s: float) -> list[TokensReceived]:
         if self.turn is None:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from app.chat.events import (
     PromptEvaluated,
+    PromptProgress,
     StopReason,
     TokensReceived,
     TurnEvent,
@@ -27,7 +28,7 @@ from app.chat.events import (
     TurnStats,
 )
 from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
-from app.engine.errors import EngineError
+from app.engine.errors import EngineError, ModelLoadCancelled
 from app.engine.protocol import ChatEngine
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,9 @@ class TurnStream:
             except queue.Empty:
                 return events
             last = events[-1] if events else None
-            if (
+            if isinstance(event, PromptProgress) and isinstance(last, PromptProgress):
+                events[-1] = event  # only the latest progress matters
+            elif (
                 isinstance(event, TokensReceived)
                 and isinstance(last, TokensReceived)
                 and last.channel == event.channel
@@ -162,6 +165,8 @@ class EngineRunner:
         self._engine: ChatEngine | None = None
         self._worker = _Worker("hearth-engine")
         self._current: TurnStream | None = None
+        self._loads: set[threading.Event] = set()  # cancel flags of loads not yet done
+        self._loads_lock = threading.Lock()
         self._closed = False
         self._closed_cleanly = True
 
@@ -176,8 +181,49 @@ class EngineRunner:
             raise RuntimeError("the engine runner is shut down")
         return self._worker.submit(lambda: job(self._engine_on_worker()))
 
-    def load(self, path: str, options: LoadOptions) -> Future[ModelInfo]:
-        return self.submit(lambda engine: engine.load(path, options))
+    def load(
+        self,
+        path: str,
+        options: LoadOptions,
+        progress: Callable[[float], None] | None = None,
+    ) -> Future[ModelInfo]:
+        """Load a model; `progress(fraction)` is called on the worker thread as it loads
+        (at most once per whole percent).
+
+        `cancel_load()` aborts it: the Future then fails with ModelLoadCancelled and the
+        previous model stays loaded.
+        """
+        cancel = threading.Event()
+        with self._loads_lock:
+            self._loads.add(cancel)
+
+        shown = [-1]  # llama.cpp calls back hundreds of times: pass on whole percents only
+
+        def report(fraction: float) -> bool:
+            percent = int(fraction * 100)
+            if progress is not None and not cancel.is_set() and percent != shown[0]:
+                shown[0] = percent
+                progress(fraction)
+            return not cancel.is_set()
+
+        def job(engine: ChatEngine) -> ModelInfo:
+            try:
+                if cancel.is_set():
+                    raise ModelLoadCancelled(path)
+                return engine.load(path, options, report)
+            finally:
+                with self._loads_lock:
+                    self._loads.discard(cancel)
+
+        return self.submit(job)
+
+    def cancel_load(self) -> bool:
+        """Cancel every load queued or running. True if there was one."""
+        with self._loads_lock:
+            loads = list(self._loads)
+        for cancel in loads:
+            cancel.set()
+        return bool(loads)
 
     def chat(
         self,
@@ -254,4 +300,11 @@ class EngineRunner:
             self._engine.close()
 
 
-__all__ = ["EngineRunner", "PromptEvaluated", "TokensReceived", "TurnFinished", "TurnStream"]
+__all__ = [
+    "EngineRunner",
+    "PromptEvaluated",
+    "PromptProgress",
+    "TokensReceived",
+    "TurnFinished",
+    "TurnStream",
+]

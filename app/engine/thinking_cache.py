@@ -15,9 +15,13 @@ See docs/thinking-cache.md for the measurement.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 
-from app.chat.values import Message
+from app.chat.context_policy import reply_reserve
+from app.chat.values import GenerationParams, Message
+
+log = logging.getLogger(__name__)
 
 MessageKey = tuple[tuple[str, str], ...]
 
@@ -45,3 +49,29 @@ def kept_prompt(
         if at >= 0:
             return held_text + follow_prompt[at + len(candidate) :]
     return None
+
+
+def apply_policy(
+    held: tuple[str, MessageKey],
+    messages: Sequence[Message],
+    prompt: tuple[str, list[int]],
+    params: GenerationParams,
+    tokens_for: Callable[[str], list[int]],
+    n_ctx: int,
+) -> tuple[str, list[int], str, int]:
+    """(prompt text, tokens, policy in force, context tokens old thinking holds).
+
+    `held` is what the cache spells and the conversation it spells; `prompt` the
+    template's prompt for `messages`.
+    """
+    text, tokens = prompt
+    if params.thinking_policy != "keep":
+        return text, tokens, "follow", 0
+    kept = kept_prompt(held[0], held[1], messages, text)
+    if kept is None:
+        return text, tokens, "keep", 0
+    kept_tokens = tokens_for(kept)
+    if len(kept_tokens) > n_ctx - reply_reserve(params.max_tokens, n_ctx):
+        log.info("old thinking no longer fits: following the template this turn")
+        return text, tokens, "follow", 0
+    return kept, kept_tokens, "keep", max(0, len(kept_tokens) - len(tokens))

@@ -117,3 +117,12 @@ def switch_label(fmt: ThinkingFormat | None) -> str:
         "effort": "reasoning effort low/medium/high",
         "none": "always thinks; off writes an empty thinking block",
     }[fmt.switch]
+
+
+def render_prompt(
+    template: Any, fmt: ThinkingFormat | None, messages: Sequence[Message], params: GenerationParams
+) -> str:
+    """The prompt through `template` (a ChatTemplate) with the thinking controls applied."""
+    variables = template_variables(fmt, template.source, params)
+    text = str(template.render(with_system_flag(fmt, messages, params), variables=variables))
+    return closed_prompt(fmt, text, params)

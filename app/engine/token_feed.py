@@ -9,6 +9,9 @@ llama.cpp's prefix match then evaluates only the last sampled token and the inse
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from app.chat.values import GenerationParams
 
 
 class TokenFeed:
@@ -35,3 +38,36 @@ class TokenFeed:
         close = getattr(self._tokens, "close", None)
         if close is not None:
             close()
+
+
+def sampler(llm: Any, params: GenerationParams) -> Callable[[list[int]], Iterator[int]]:
+    """Start llama.cpp's sampling loop on a context (a TokenFeed restarts it)."""
+    grammar = _grammar(params.grammar) if params.grammar else None
+
+    def start(context: list[int]) -> Iterator[int]:
+        return iter(
+            llm.generate(
+                context,
+                top_k=params.top_k,
+                top_p=params.top_p,
+                temp=params.temperature,
+                repeat_penalty=params.repeat_penalty,
+                min_p=0.05,
+                grammar=grammar,
+            )
+        )
+
+    return start
+
+
+def insert_text(llm: Any, tokens: TokenFeed, text: str) -> list[int]:
+    """Write `text` into the context after the last sampled token (a thinking budget)."""
+    inserted = list(llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+    tokens.insert(inserted)
+    return inserted
+
+
+def _grammar(text: str) -> Any:
+    from llama_cpp.llama_grammar import LlamaGrammar
+
+    return LlamaGrammar.from_string(text, verbose=False)

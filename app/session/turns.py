@@ -6,7 +6,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from app.chat.events import PromptEvaluated, TokensReceived, TurnEvent, TurnFinished
+from app.chat.events import (
+    PromptEvaluated,
+    PromptProgress,
+    TokensReceived,
+    TurnEvent,
+    TurnFinished,
+)
 from app.engine.runner import TurnStream
 from app.session.values import NoticeAdded, ReplySaved, SessionEvent, dropped_turns_notice
 from app.store import ChatStore, ReplyAutosaver, StoredMessage
@@ -63,6 +69,8 @@ class TurnRecorder:
         if isinstance(event, TokensReceived):
             (self._thinking if event.channel == "thinking" else self._parts).append(event.text)
             self._saver.update("".join(self._parts), "".join(self._thinking).strip())
+            return [event] if foreground else []
+        if isinstance(event, PromptProgress):
             return [event] if foreground else []
         if isinstance(event, PromptEvaluated):
             out: list[SessionEvent] = [event] if foreground else []

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
-from app.chat.events import PromptEvaluated, TokensReceived, TurnFinished
+from app.chat.events import PromptEvaluated, PromptProgress, TokensReceived, TurnFinished
 from app.chat.values import GenerationParams, Message
 from app.engine.runner import TurnStream
 from app.settings import Settings
@@ -39,7 +39,7 @@ class ReplySaved:
     foreground: bool  # False: the turn outlived a switch to another conversation
 
 
-SessionEvent = PromptEvaluated | TokensReceived | NoticeAdded | ReplySaved
+SessionEvent = PromptProgress | PromptEvaluated | TokensReceived | NoticeAdded | ReplySaved
 
 
 @dataclass(frozen=True, slots=True)

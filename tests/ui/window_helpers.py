@@ -15,6 +15,7 @@ from app.chat.values import LoadOptions
 from app.engine.fake import FakeEngine
 from app.engine.protocol import ChatEngine
 from app.engine.runner import EngineRunner
+from app.engine.token_counter import TokenCounter
 from app.settings import Settings
 from app.store import ChatStore, StoredMessage
 from app.ui.shell.main_window import MainWindow
@@ -49,12 +50,18 @@ def build_window(
     settings: Settings | None = None,
     start: bool = True,
     load_timeout_ms: int = 60_000,
+    token_counter: TokenCounter | None = None,
 ) -> Built:
     runner = EngineRunner(engine_factory)
     store = ChatStore(paths.database_path())
     saved: list[Settings] = []
     window = MainWindow(
-        runner, store, settings or Settings(), default_model=model, persist_settings=saved.append
+        runner,
+        store,
+        settings or Settings(),
+        default_model=model,
+        persist_settings=saved.append,
+        token_counter=token_counter,
     )
     qtbot.addWidget(window)
     window.show()
@@ -76,10 +83,15 @@ def make_window(qtbot: QtBot) -> Iterator[WindowFactory]:
     made: list[Built] = []
 
     def make(
-        engine: FakeEngine | None = None, settings: Settings | None = None, start: bool = True
+        engine: FakeEngine | None = None,
+        settings: Settings | None = None,
+        start: bool = True,
+        token_counter: TokenCounter | None = None,
     ) -> Built:
         fake = engine or FakeEngine()
-        built = build_window(qtbot, lambda: fake, FAKE_MODEL, settings, start)
+        built = build_window(
+            qtbot, lambda: fake, FAKE_MODEL, settings, start, token_counter=token_counter
+        )
         made.append(built)
         return built
 

@@ -12,7 +12,8 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from app.chat.events import PromptEvaluated, TokensReceived, TurnFinished
+from app.chat.events import PromptEvaluated, PromptProgress, TokensReceived, TurnFinished
+from app.chat.progress_text import prompt_progress_text
 from app.engine.runner import TurnStream
 from app.session import ChatSession, NoticeAdded, ReplySaved, SessionEvent
 from app.ui.chat.composer import Composer
@@ -24,6 +25,7 @@ class TurnStatsView(Protocol):
     """Where a turn's numbers are shown (the stats panel in app.ui.panels is one)."""
 
     def turn_started(self) -> None: ...
+    def prompt_progress(self, event: PromptProgress) -> None: ...
     def prompt_evaluated(self, event: PromptEvaluated) -> None: ...
     def tokens_received(self, event: TokensReceived) -> None: ...
     def turn_finished(self, event: TurnFinished) -> None: ...
@@ -146,6 +148,9 @@ class ChatController(QObject):
         if isinstance(event, TokensReceived):
             self._transcript.append_reply_text(event.text, event.channel)
             self._stats.tokens_received(event)
+        elif isinstance(event, PromptProgress):
+            self._transcript.show_reply_status(prompt_progress_text(event))
+            self._stats.prompt_progress(event)
         elif isinstance(event, PromptEvaluated):
             self._stats.prompt_evaluated(event)
         elif isinstance(event, NoticeAdded):

@@ -64,6 +64,14 @@ class Composer(QWidget):
         self.cancel_edit_button = self._button(
             "cancel_edit_button", "Cancel edit", "Keep the message as it was"
         )
+        self.token_label = QLabel(self)
+        self.token_label.setObjectName("composer_token_count")
+        self.token_label.setAccessibleName("Message length in tokens")
+        self.token_label.setToolTip(
+            "How many tokens this message is, and how full the context window will be with it"
+        )
+        self.token_label.setStyleSheet("color: gray;")
+        self.token_label.hide()
         self._layout()
         self.edit.submit_requested.connect(self.submit)
         self.edit.stop_requested.connect(self.escape)
@@ -95,11 +103,16 @@ class Composer(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(edit_bar)
         outer.addLayout(row)
+        outer.addWidget(self.token_label)
 
     # -- state ---------------------------------------------------------------------------
     def set_model_loaded(self, loaded: bool) -> None:
         self._model_loaded = loaded
         self._update()
+
+    def show_token_count(self, text: str) -> None:
+        self.token_label.setText(text)
+        self.token_label.setVisible(bool(text))
 
     def set_generating(self, generating: bool) -> None:
         self._generating = generating

@@ -38,6 +38,12 @@ class StreamingReply:
         """Something of `delta` characters was inserted above the reply."""
         self._tail_start += delta
 
+    def show_status(self, html: str) -> None:
+        """Before the first text: a line saying what the reply waits for (the text replaces it)."""
+        if self.splitter.text or self.final is not None:
+            return
+        self._tail_start = self._doc.replace_tail(self.frame, self._tail_start, "", html)
+
     def feed(self, text: str) -> None:
         if text:
             self.splitter.feed(text)

@@ -9,12 +9,13 @@ loadResource refuses everything, and links open (http/https only) when clicked.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QTextFrame
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QResizeEvent, QTextFrame
+from PySide6.QtWidgets import QLabel, QTextBrowser, QWidget
 
 from app.store import StoredMessage
 from app.ui.chat.markdown_render import (
@@ -41,6 +42,11 @@ RENDER_INTERVAL_MS = 50
 PAGE = 40
 EARLIER = f"{ACTION_SCHEME}:earlier"
 WRITING = "writing…"
+EMPTY_CHAT_HINT = (
+    "A new chat. Type a message in the box below and press Enter to send it "
+    "(Shift+Enter starts a new line). Pick another model in the toolbar at any time; "
+    "everything stays on this computer."
+)
 
 
 class TranscriptView(QTextBrowser):
@@ -67,11 +73,18 @@ class TranscriptView(QTextBrowser):
         self._thinking_frames: dict[int, QTextFrame] = {}
         self._expanded: set[int] = set()  # stored replies whose thinking is shown
         self.keep_thinking_open = False  # the setting: thinking stays open after it ends
+        self.reply_status = ""  # the last wait shown in the reply's place (tests read it)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timer_timeout)
         self.open_url: Callable[[QUrl], Any] = QDesktopServices.openUrl
         self.render_count = 0  # render steps of replies so far (tests and the stall probe)
+        self.empty_hint = QLabel(EMPTY_CHAT_HINT, self.viewport())
+        self.empty_hint.setObjectName("empty_chat_hint")
+        self.empty_hint.setAccessibleName("How to start")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setStyleSheet("color: gray; padding: 24px;")
 
     # -- showing messages ----------------------------------------------------------------
     def set_theme(self, colors: TranscriptColors, code_style: str) -> None:
@@ -89,6 +102,18 @@ class TranscriptView(QTextBrowser):
         self._messages = list(messages)
         self._first_shown = max(0, len(self._messages) - PAGE)
         self._rebuild(keep_scroll=False)
+        self._update_hint()
+
+    def _update_hint(self) -> None:
+        """An empty chat says what to do; the hint goes with the first message."""
+        empty = not self._messages and self._reply is None
+        self.empty_hint.setVisible(empty)
+        if empty:
+            self.empty_hint.setGeometry(self.viewport().rect())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_hint()
 
     def show_earlier(self) -> None:
         self._first_shown = max(0, self._first_shown - PAGE)
@@ -107,6 +132,7 @@ class TranscriptView(QTextBrowser):
         self._complete_reply()
         previous_last = self._last_reply_id()
         self._messages.append(message)
+        self._update_hint()
         reply = self._reply
         size = self.document().characterCount()
         with self._following():
@@ -121,6 +147,8 @@ class TranscriptView(QTextBrowser):
         self._complete_reply()
         with self._following():
             self._reply = self._new_reply("")
+        self.reply_status = ""
+        self._update_hint()
 
     def append_reply_text(self, text: str, channel: str = "answer") -> None:
         """Cheap: the text is rendered on the next tick of the render timer."""
@@ -149,6 +177,15 @@ class TranscriptView(QTextBrowser):
             frame = self._doc.insert_frame("", background, reply.frame)
         reply.shift(self.document().characterCount() - size)
         return LiveThinking(self._doc, frame, self.keep_thinking_open)
+
+    def show_reply_status(self, text: str) -> None:
+        """Say in the reply's place what it waits for (reading the prompt: 45%…)."""
+        reply = self._reply
+        if reply is None or reply.final is not None or reply.text:
+            return
+        self.reply_status = text
+        with self._following():
+            reply.show_status(f'<p style="color: gray;"><i>{html.escape(text)}</i></p>')
 
     @property
     def reply_text(self) -> str | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QStyle
 
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
@@ -33,4 +34,12 @@ def app_icon() -> QIcon:
         file = folder / f"hearth-{size}.png"
         if file.is_file():
             icon.addFile(str(file), QSize(size, size))
+    return icon
+
+
+def action_icon(theme: QIcon.ThemeIcon, fallback: QStyle.StandardPixmap) -> QIcon:
+    """The desktop theme's icon for an action, else the Qt style's own (never empty)."""
+    icon = QIcon.fromTheme(theme)
+    if icon.isNull():
+        icon = QApplication.style().standardIcon(fallback)
     return icon

@@ -1,7 +1,8 @@
 """ModelController: loads models through the runner and keeps picker and stats in step.
 
-Loading runs on the engine's worker thread; the picker shows a busy state meanwhile and
-the load time afterwards. A file that fails to load shows its error and the previous model
+Loading runs on the engine's worker thread; the picker shows its progress (file name, size,
+percent) with a Cancel button meanwhile, and the load time afterwards. A cancelled load
+keeps the previous model. A file that fails to load shows its error and the previous model
 stays loaded (the engine guarantees that; the picker goes back to it).
 """
 
@@ -13,7 +14,9 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
+from app.chat.progress_text import load_progress_text
 from app.chat.values import LoadOptions, ModelInfo
+from app.engine.errors import ModelLoadCancelled
 from app.engine.runner import EngineRunner
 from app.ui.common.format import format_seconds
 from app.ui.common.operation import Operation
@@ -31,6 +34,8 @@ class ModelStatsView(Protocol):
 class ModelController(QObject):
     loaded = Signal(object)  # ModelInfo
     load_failed = Signal(str, str)  # path, message a person can act on
+    load_cancelled = Signal(str)  # path; the previous model (if any) stays
+    load_progressed = Signal(str, float)  # path, fraction loaded
 
     def __init__(
         self,
@@ -46,6 +51,7 @@ class ModelController(QObject):
         self._pending = 0
         self.info: ModelInfo | None = None
         self.gpu_offload_available = False
+        picker.cancel_load_requested.connect(self.cancel)
 
     @property
     def loading(self) -> bool:
@@ -57,11 +63,26 @@ class ModelController(QObject):
         self._picker.set_current(path)
         self._picker.set_busy(True, f"Loading {Path(path).name}…")
         self._stats.set_loading(path)
-        Operation(
+        size = _size_of(path)
+        load: Operation[ModelInfo] = Operation(
             parent=self,
             success=self._on_loaded,
             failure=lambda error: self._on_load_failed(path, error),
-        ).follow(self._runner.load(path, options))
+        )
+        load.with_progress(lambda fraction: self._on_load_progress(path, size, fraction))
+        load.follow(self._runner.load(path, options, load.report))
+
+    def cancel(self) -> None:
+        """Stop the load(s) in progress; the model loaded before stays."""
+        if self.loading and self._runner.cancel_load():
+            self._picker.set_busy(True, "Cancelling…")
+
+    def _on_load_progress(self, path: str, size: int, fraction: float) -> None:
+        if not self.loading or self._picker.current_path() != path:
+            return  # a newer load took over
+        text = load_progress_text(Path(path).name, size, fraction)
+        self._picker.set_load_progress(fraction, text)
+        self.load_progressed.emit(path, fraction)
 
     def probe_gpu(self, probe: Callable[[], bool]) -> None:
         """Ask (on the worker thread) whether this build can offload to a GPU."""
@@ -86,8 +107,21 @@ class ModelController(QObject):
 
     def _on_load_failed(self, path: str, error: Exception) -> None:
         self._pending -= 1
+        if isinstance(error, ModelLoadCancelled):
+            self._stats.set_model(self.info)
+            self._picker.set_current(self.info.path if self.info else None)
+            self._picker.set_busy(self.loading, "Loading cancelled")
+            self.load_cancelled.emit(path)
+            return
         message = str(error) if str(error) else repr(error)
         self._stats.set_load_failed(message)
         self._picker.set_current(self.info.path if self.info else None)
         self._picker.set_busy(self.loading, "Load failed")
         self.load_failed.emit(path, message)
+
+
+def _size_of(path: str) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0

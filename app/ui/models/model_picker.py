@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QProgressBar,
+    QPushButton,
     QSizePolicy,
     QWidget,
 )
@@ -98,12 +99,13 @@ def _default_scanner(folders: Sequence[Path]) -> list[LocalModel]:
 
 
 class ModelPicker(QWidget):
-    """Contains the QComboBox "model_picker", a busy indicator and a status text."""
+    """Contains the QComboBox "model_picker", a load progress bar, a status text and Cancel."""
 
     model_requested = Signal(str)
     download_requested = Signal()
     add_folder_requested = Signal(str)
     scan_finished = Signal()  # the list was rebuilt from a finished scan
+    cancel_load_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None, scanner: Scanner | None = None) -> None:
         super().__init__(parent)
@@ -141,10 +143,30 @@ class ModelPicker(QWidget):
         self._select_current()
 
     def set_busy(self, busy: bool, text: str = "") -> None:
+        """Busy: the list is locked, an activity bar and Cancel show (until progress comes)."""
         self._combo.setEnabled(not busy)
+        self._busy.setRange(0, 0)
         self._busy.setVisible(busy)
+        self._cancel.setVisible(busy)
         self._status.setText(text)
         self._status.setVisible(bool(text))
+
+    def set_load_progress(self, fraction: float, text: str) -> None:
+        """A load in progress: the bar shows how far it is, Cancel stops it."""
+        self._combo.setEnabled(False)
+        self._busy.setRange(0, 100)
+        self._busy.setValue(int(max(0.0, min(1.0, fraction)) * 100))
+        self._busy.setVisible(True)
+        self._cancel.setVisible(True)
+        self._status.setText(text)
+        self._status.setVisible(True)
+
+    @property
+    def load_fraction(self) -> float | None:
+        """How far the bar shows the load (None when it shows no progress)."""
+        if self._busy.isHidden() or self._busy.maximum() == 0:
+            return None
+        return self._busy.value() / 100
 
     def models(self) -> tuple[LocalModel, ...]:
         return self._models
@@ -183,9 +205,16 @@ class ModelPicker(QWidget):
         self._status.setObjectName("model_picker_status")
         self._status.setAccessibleName("Model status")
         self._status.hide()
+        self._cancel = QPushButton("Cancel", self)
+        self._cancel.setObjectName("model_load_cancel_button")
+        self._cancel.setAccessibleName("Cancel loading")
+        self._cancel.setToolTip("Stop loading this model; the current one stays")
+        self._cancel.clicked.connect(self.cancel_load_requested)
+        self._cancel.hide()
         layout.addWidget(self._combo, 1)
         layout.addWidget(self._busy)
         layout.addWidget(self._status)
+        layout.addWidget(self._cancel)
         self._rebuild(())
 
     def _rebuild(self, models: Sequence[LocalModel], failure: str | None = None) -> None:

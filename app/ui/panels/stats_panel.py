@@ -16,7 +16,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QHideEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import QFormLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
-from app.chat.events import PromptEvaluated, TokensReceived, TurnFinished, TurnStats
+from app.chat.events import PromptEvaluated, PromptProgress, TokensReceived, TurnFinished, TurnStats
+from app.chat.progress_text import duration_text
 from app.chat.values import ModelInfo
 from app.ui.common import format as fmt
 from app.ui.common.theme import ERROR_COLOR, WARNING_COLOR
@@ -120,6 +121,13 @@ class StatsPanel(QWidget):
         self._thinking.start(time.perf_counter())
         self._state = STATE_READING
         self._show_message("")
+        self._render_turn()
+
+    def prompt_progress(self, event: PromptProgress) -> None:
+        """Reading a long prompt: percent done and the time left at the rate so far."""
+        state = f"{STATE_READING} {int(event.fraction * 100)}%"
+        left = event.seconds_left
+        self._state = state if left is None else f"{state}, about {duration_text(left)} left"
         self._render_turn()
 
     def prompt_evaluated(self, event: PromptEvaluated) -> None:

@@ -25,12 +25,14 @@ from PySide6.QtWidgets import (
 
 from app.chat.values import ModelInfo
 from app.engine.runner import EngineRunner
+from app.engine.token_counter import TokenCounter
 from app.session import ChatSession
 from app.settings import Settings, save_settings
 from app.store import ChatStore
 from app.ui.chat.chat_controller import ChatController
 from app.ui.chat.composer import Composer
 from app.ui.chat.thinking_controls import ThinkingControls, thinking_label
+from app.ui.chat.token_count import ComposerTokenCount
 from app.ui.chat.transcript_view import TranscriptView
 from app.ui.common.engine_bridge import EngineBridge
 from app.ui.common.theme import code_style_for, is_dark, theme_notifier, transcript_colors
@@ -59,6 +61,7 @@ class MainWindow(QMainWindow):
         *,
         default_model: str | None = None,
         persist_settings: Callable[[Settings], None] = save_settings,
+        token_counter: TokenCounter | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -77,6 +80,9 @@ class MainWindow(QMainWindow):
             self.session, self.bridge, self.transcript, self.composer, self.stats_panel, self
         )
         self.models = ModelController(runner, self.picker, self.stats_panel, self)
+        self.token_count = ComposerTokenCount(
+            self.composer, token_counter or TokenCounter(), self.chat, self
+        )
         self.conversations = ConversationController(store, self.chat, self.conversation_list, self)
         self.settings_controller.applied.connect(self._on_settings_applied)
         self.model_choice = ModelChoice(
@@ -162,6 +168,8 @@ class MainWindow(QMainWindow):
         for source in (self.chat, self.conversations, self.model_choice):
             source.status.connect(self.show_status)
         self.models.loaded.connect(self._on_models_loaded)
+        self.models.loaded.connect(self.token_count.set_model)
+        self.models.load_cancelled.connect(self._on_models_load_cancelled)
         self.models.load_failed.connect(self._on_models_load_failed)
         self.picker.model_requested.connect(self.load_model)
         self.picker.add_folder_requested.connect(self._on_picker_add_folder_requested)
@@ -232,6 +240,9 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
+    def _on_models_load_cancelled(self, path: str) -> None:
+        self.show_status(f"Loading {Path(path).name} was cancelled")
+
     def _on_picker_add_folder_requested(self, folder: str) -> None:
         self.settings_controller.add_model_folder(folder)
         self.picker.refresh(self.settings.model_folders)
@@ -265,6 +276,7 @@ class MainWindow(QMainWindow):
                 self.show_status(f"Could not save the window layout: {error}")
             self.session.close(wait_s=CLOSE_WAIT_S)
             self.runner.shutdown(timeout=SHUTDOWN_WAIT_S)
+            self.token_count.close(timeout=SHUTDOWN_WAIT_S)
         event.accept()
 
     def action(self, name: str) -> QAction:

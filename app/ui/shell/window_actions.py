@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenuBar, QToolBar, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QMenuBar, QStyle, QToolBar, QWidget
 
 from app.settings import Settings
+from app.ui.common.icons import action_icon
 from app.ui.models.downloads.download_dialog import DownloadDialog
 from app.ui.shell.settings_dialog import SettingsDialog
 
@@ -80,11 +82,23 @@ class WindowActions:
         self.stats_toggle.setChecked(True)
         self.stats_toggle.toggled.connect(commands.show_side_panel)
         view_menu.addAction(self.stats_toggle)
-        toolbar.addAction(new)
+        # The toolbar: icons with their names. "New chat" lives once, above the chat list.
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        settings.setIcon(
+            action_icon(
+                QIcon.ThemeIcon.DocumentProperties, QStyle.StandardPixmap.SP_FileDialogInfoView
+            )
+        )
+        self.stats_toggle.setIcon(
+            action_icon(
+                QIcon.ThemeIcon.DocumentPrintPreview,
+                QStyle.StandardPixmap.SP_FileDialogDetailedView,
+            )
+        )
         toolbar.addWidget(picker)
         toolbar.addAction(settings)
         toolbar.addAction(self.stats_toggle)
-        for action in (new, settings, self.stats_toggle):
+        for action in (settings, self.stats_toggle):
             button = toolbar.widgetForAction(action)
             button.setObjectName(action.objectName().replace("_action", "_tool_button"))
             button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
