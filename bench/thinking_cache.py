@@ -4,9 +4,9 @@ policies ("keep" the exact tokens vs "follow" the template), TTFT and context pe
     flock /tmp/hearth-model.lock python -m bench.thinking_cache [--turns 12] [--out FILE]
 
 The model is the default model with a DeepSeek-R1-style template (the generation prompt
-opens <think>, history drops it), and a grammar makes every reply think for a fixed number
-of words then answer, so both runs generate the same amounts. Numbers go to
-docs/thinking-cache.md.
+opens <think>; the history the template renders has no thinking). Every reply thinks until
+the thinking budget (Hearth closes it) and then answers, so both runs think the same
+amount. Numbers go to docs/thinking-cache.md.
 """
 
 from __future__ import annotations
@@ -28,18 +28,19 @@ TEMPLATE = (
     "{%- endfor -%}"
     "{%- if add_generation_prompt -%}{{ '<|im_start|>assistant\\n<think>\\n' }}{%- endif -%}"
 )
-GRAMMAR = (
-    'root ::= thought "\\n</think>\\n\\n" answer "."\n'
-    'thought ::= word (" " word){80,80}\n'
-    'answer ::= word (" " word){15,15}\n'
-    "word ::= [a-z]{2,7}\n"
-)
+THINKING_BUDGET = 96  # every reply thinks this long (Hearth closes it), then answers
+ANSWER_TOKENS = 48
 
 
 def run(engine: LlamaEngine, policy: str, turns: int) -> list[dict[str, object]]:
     params = GenerationParams(
-        temperature=0.0, top_k=1, seed=3, max_tokens=400, grammar=GRAMMAR, thinking_policy=policy
-    )  # type: ignore[arg-type]
+        temperature=0.0,
+        top_k=1,
+        seed=3,
+        max_tokens=THINKING_BUDGET + 4 + ANSWER_TOKENS,
+        thinking_budget=THINKING_BUDGET,
+        thinking_policy=policy,  # type: ignore[arg-type]
+    )
     history = [Message("system", "You are a helpful assistant.")]
     rows = []
     for index in range(turns):

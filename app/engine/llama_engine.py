@@ -311,7 +311,7 @@ class LlamaEngine:
         clock.decode_ended()
         yield from replies.finish(clock.decode_so_far())
         text, answer = "".join(reply), replies.answer
-        done = reason == "stop" and answer and text.endswith(answer)
+        done = reason in ("stop", "length") and answer and text.endswith(answer)
         reply_key = (*key, ("assistant", answer)) if done else ()
         self._held = _Held(prompt_text + text, prompt + generated[:clean], reply_key)
         stats = clock.stats(
