@@ -142,7 +142,8 @@ def test_thinking_off_and_on_through_the_template(
     assert not re.match(r"<think>\n+</think>", _after_generation_prompt(engine))
     assert on.finished.thinking and on.stats.thinking_tokens
     if name == "smollm3":  # the flag went through the system prompt and the template took it
-        assert "/no_think" not in engine.cached_text and "/think" not in engine.cached_text
+        system = engine.cached_text.split("<|im_end|>")[0]
+        assert system.endswith("You are a helpful assistant.") and "think" not in system
 
 
 def _after_generation_prompt(engine: LlamaEngine) -> str:
@@ -182,11 +183,9 @@ def test_cache_policy_by_token_counts(engine: LlamaEngine, thinking_models: Mode
     for previous, row in zip(keep, keep[1:], strict=False):
         # keep: the whole previous context is reused; only the new message is evaluated
         assert row[1] >= previous[2] - 1 and row[0] - row[1] < 30
-        assert row[3] > previous[3] > 0 or row[3] > 0  # old thinking held in the context
+    assert keep[0][3] == 0 and keep[2][3] > keep[1][3] > 10  # old thinking held, growing
     for previous, row in zip(follow, follow[1:], strict=False):
         # follow: the last reply's thinking is gone from the prompt, so the cache stops
         # matching where it began: the answer and the new message are evaluated again
         assert row[1] < previous[2] - 5 and row[3] == 0
     assert keep[-1][0] > follow[-1][0]  # keeping old thinking uses more context
-    kept_thinking = keep[-1][0] - follow[-1][0]
-    assert abs(kept_thinking - keep[-1][3]) <= 2
