@@ -5,8 +5,8 @@ policies ("keep" the exact tokens vs "follow" the template), TTFT and context pe
 
 The model is the default model with a DeepSeek-R1-style template (the generation prompt
 opens <think>; the history the template renders has no thinking). Every reply thinks until
-the thinking budget (Hearth closes it) and then answers, so both runs think the same
-amount. Numbers go to docs/thinking-cache.md.
+the thinking budget (Hearth closes it) and then answers up to the token limit (end of turn
+ignored), so every turn of both runs generates the same amounts. Numbers go to docs/thinking-cache.md.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ def run(engine: LlamaEngine, policy: str, turns: int) -> list[dict[str, object]]
         seed=3,
         max_tokens=THINKING_BUDGET + 4 + ANSWER_TOKENS,
         thinking_budget=THINKING_BUDGET,
+        ignore_eos=True,  # the same amounts every turn: 96 thinking, then answer to the end
         thinking_policy=policy,  # type: ignore[arg-type]
     )
     history = [Message("system", "You are a helpful assistant.")]
