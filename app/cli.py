@@ -13,6 +13,7 @@ from typing import TextIO
 from app.chat.events import PromptEvaluated, PromptProgress, TokensReceived, TurnFinished
 from app.chat.progress_text import prompt_progress_text
 from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
+from app.cli_thinking import ThinkingPrinter
 from app.default_model import default_model_path
 from app.engine.errors import EngineError
 from app.engine.protocol import ChatEngine
@@ -37,6 +38,12 @@ def options_from(
         repeat_penalty=gen.repeat_penalty,
         max_tokens=args.max_tokens or gen.max_tokens,
         seed=args.seed if args.seed is not None else gen.seed,
+        thinking=getattr(args, "thinking", None) or gen.thinking,
+        thinking_budget=gen.thinking_budget
+        if getattr(args, "thinking_budget", None) is None
+        else max(0, args.thinking_budget),
+        reasoning_effort=gen.reasoning_effort,
+        thinking_policy=gen.thinking_policy,
     )
     return load, gen
 
@@ -127,8 +134,8 @@ def _chat_loop(
             print(f"error: {finished.error}", file=stdout, flush=True)
             history.pop()
             status = 1
-        else:
-            history.append(Message("assistant", finished.text))
+        elif finished.text:  # a reply that never finished thinking has no answer to keep
+            history.append(Message("assistant", finished.text, finished.thinking))
         if args.json:
             print(json.dumps(finished.stats.as_json()), file=stdout, flush=True)
     return status
@@ -142,13 +149,14 @@ def _stream_reply(
     stdout: TextIO,
 ) -> TurnFinished:
     stream = runner.chat(conversation, history, params)
+    printer = ThinkingPrinter(stdout)
     shown = False
     try:
         for event in stream:
             if isinstance(event, TokensReceived):
-                stdout.write(event.text)
-                stdout.flush()
+                printer.write(event.channel, event.text)
             elif isinstance(event, TurnFinished):
+                printer.end(event)
                 if shown:  # stopped while reading the prompt
                     print("\r\033[K", end="", file=sys.stderr, flush=True)
                 stdout.write("\n")

@@ -74,6 +74,19 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="with --serve: another Host header name to accept (repeatable)",
     )
     parser.add_argument(
+        "--thinking",
+        choices=("on", "off", "auto"),
+        default=None,
+        help="reasoning models: think before answering (auto: the model's default)",
+    )
+    parser.add_argument(
+        "--thinking-budget",
+        type=int,
+        default=None,
+        metavar="N",
+        help="reasoning models: close the thinking after N tokens so the model answers",
+    )
+    parser.add_argument(
         "--self-test",
         action="store_true",
         help="load the default model offscreen, answer one prompt, print stats, exit",

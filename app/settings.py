@@ -33,6 +33,7 @@ class Settings:
     api_server_enabled: bool = False  # the window's "Local API server" switch
     api_server_port: int = 8080
     api_server_key: str = ""
+    thinking_open: bool = False  # a reasoning model's thinking stays open after it ends
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)

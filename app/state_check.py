@@ -74,6 +74,8 @@ def backup(path: Path, clock: Callable[[], float] = time.time) -> Path | None:
 
 def _accepts(hint: Any, value: Any, bounds: Range | None) -> bool:
     origin = typing.get_origin(hint)
+    if origin is typing.Literal:
+        return value in typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         return any(_accepts(arm, value, bounds) for arm in typing.get_args(hint))
     if hint is type(None):

@@ -33,6 +33,15 @@ def default_model() -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def thinking_models(default_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """`thinking_models("qwen3")`: the default model with a thinking chat template (built
+    once per session; see tests/core/thinking_models.py)."""
+    from tests.core.thinking_models import ThinkingModels
+
+    return ThinkingModels(default_model, tmp_path_factory.mktemp("thinking-models"))
+
+
 @pytest.fixture
 def hub(default_model: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """A fake Hugging Face Hub on 127.0.0.1 serving the default model; HF_ENDPOINT points at it."""

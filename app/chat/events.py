@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 StopReason = Literal["stop", "length", "cancelled", "error"]
+Channel = Literal["thinking", "answer"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,15 @@ class TurnStats:
     rss_mb: float
     wall_s: float
     restored_from_disk: bool = False
+    # Thinking (reasoning models); all None when the reply had no thinking.
+    thinking_tokens: int | None = None
+    thinking_s: float | None = None
+    thinking_tps: float | None = None
+    answer_ttft_s: float | None = None  # turn start to the answer's first token
+    # The prompt-cache policy for old thinking ("keep" or "follow"; None: no thinking
+    # format) and how many context tokens earlier replies' thinking holds.
+    thinking_policy: str | None = None
+    old_thinking_tokens: int = 0
     # Figures nobody measured (a remote server that does not report them): their fields
     # hold 0 for old readers, `figure()` and `as_json()` give None, the window shows "—".
     unknown: tuple[str, ...] = ()
@@ -156,6 +166,7 @@ class TokensReceived:
     text: str
     tokens: int
     decode_s: float  # decode seconds so far in this reply (for a live tokens/s)
+    channel: Channel = "answer"  # "thinking": the model's reasoning, shown apart
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +175,7 @@ class TurnFinished:
     text: str
     stats: TurnStats
     error: str | None = None
+    thinking: str = ""  # the reply's thinking, apart from `text` (the answer)
 
 
 TurnEvent = PromptProgress | PromptEvaluated | TokensReceived | TurnFinished

@@ -7,12 +7,16 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Role = Literal["system", "user", "assistant"]
+ThinkingMode = Literal["auto", "on", "off"]
+Effort = Literal["low", "medium", "high"]
+ThinkingPolicy = Literal["keep", "follow"]
 
 
 @dataclass(frozen=True, slots=True)
 class Message:
     role: Role
     content: str
+    thinking: str = ""  # an assistant reply's thinking, kept apart from its answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +28,12 @@ class GenerationParams:
     max_tokens: int = 1024
     seed: int | None = None
     ignore_eos: bool = False  # benchmarks: keep generating past the end-of-turn token
-    grammar: str | None = None  # GBNF text constraining the reply (e.g. JSON output)
+    # Reasoning models (see app/engine/thinking_format.py).
+    thinking: ThinkingMode = "auto"  # "auto": the model's own default
+    thinking_budget: int = 0  # tokens of thinking before Hearth closes it; 0: no limit
+    reasoning_effort: Effort = "medium"  # gpt-oss
+    thinking_policy: ThinkingPolicy = "keep"  # old thinking in the prompt cache
+    grammar: str | None = None  # GBNF constraining the reply (tests, tools)
 
 
 def default_threads() -> int:
@@ -67,6 +76,9 @@ class ModelInfo:
     backend: str = "CPU"
     gpu_layers: int = 0
     endpoint: str = ""  # a remote model: the server's base URL (app.chat.remote)
+
+    thinking_format: str = ""  # "" when the model does not think (app/engine/thinking_format)
+    thinking_switch: str = ""  # how thinking is switched: enable_thinking, system_flags, ...
 
     @property
     def is_remote(self) -> bool:

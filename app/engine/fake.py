@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import replace
 
 from app.chat.events import (
     PromptEvaluated,
@@ -40,8 +41,10 @@ class FakeEngine:
         context_size: int = 4096,
         load_delay: float = 0.0,
         batch_delay: float = 0.0,
+        thinking: str = "",
     ) -> None:
         self._reply = reply
+        self._thinking = thinking  # a reasoning model: these words come first, as thinking
         self._delay = token_delay
         self._context = context_size
         self._load_delay = load_delay
@@ -77,6 +80,8 @@ class FakeEngine:
             has_chat_template=True,
             load_seconds=0.01,
             context_size=options.n_ctx,
+            thinking_format="think-tags" if self._thinking else "",
+            thinking_switch="enable_thinking" if self._thinking else "",
         )
         return self._info
 
@@ -101,6 +106,12 @@ class FakeEngine:
             yield TurnFinished("cancelled", "", stats)
             return
         yield PromptEvaluated(prompt, cached, prompt - cached, 0.001, 0, self._context)
+        thought = self._think(params) if self._thinking else []
+        for index, word in enumerate(thought):
+            if self._delay:
+                time.sleep(self._delay)
+            yield TokensReceived(word if index == 0 else " " + word, 1, 0.0, "thinking")
+        thought_s = time.perf_counter() - start
         words = self._reply(messages).split(" ")
         produced: list[str] = []
         reason: str = "stop"
@@ -120,7 +131,23 @@ class FakeEngine:
         self._held[conversation_id] = prompt + len(produced)
         wall = time.perf_counter() - start
         stats = _stats(prompt, cached, len(produced), self._context, wall, reason)
-        yield TurnFinished(stats.stop_reason, text, stats)
+        if thought:
+            stats = replace(
+                stats,
+                generated_tokens=stats.generated_tokens + len(thought),
+                thinking_tokens=len(thought),
+                thinking_s=thought_s,
+                thinking_tps=len(thought) / thought_s if thought_s > 0 else 0.0,
+                answer_ttft_s=thought_s + 0.001,
+                thinking_policy="keep",
+            )
+        yield TurnFinished(stats.stop_reason, text, stats, thinking=" ".join(thought))
+
+    def _think(self, params: GenerationParams) -> list[str]:
+        if params.thinking == "off":
+            return []
+        words = self._thinking.split(" ")
+        return words[: params.thinking_budget] if params.thinking_budget else words
 
     def complete(
         self,

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,6 @@ from app.chat.context_policy import reply_reserve
 from app.chat.events import (
     PromptEvaluated,
     StopReason,
-    TokensReceived,
     TurnEvent,
     TurnFinished,
 )
@@ -35,7 +35,6 @@ from app.engine.errors import (
     ModelLoadError,
     NoModelLoadedError,
 )
-from app.engine.grammar import compiled
 from app.engine.kv_files import KvSnapshot, KvStateFiles
 from app.engine.kv_parking import ParkedStates
 from app.engine.llama_internals import (
@@ -53,7 +52,11 @@ from app.engine.model_loader import describe, file_fingerprint, open_llama
 from app.engine.model_template import template_for
 from app.engine.pieces import PieceDecoder
 from app.engine.prefill import read_prompt
+from app.engine.reply_events import ReplyEvents
 from app.engine.template import ChatTemplate
+from app.engine.thinking_cache import MessageKey, apply_policy, message_key
+from app.engine.thinking_format import ThinkingFormat, detect_format, render_prompt
+from app.engine.token_feed import TokenFeed, insert_text, sampler
 from app.engine.turn_stats import TurnClock
 from app.engine.utf8_stream import Utf8Stream
 
@@ -67,6 +70,7 @@ class _Held:
 
     text: str = ""
     tokens: list[int] = field(default_factory=list)
+    key: MessageKey = ()  # the messages and reply it spells, when known (thinking_cache)
 
 
 @dataclass(slots=True)
@@ -76,6 +80,7 @@ class _Loaded:
     template: ChatTemplate
     pieces: PieceDecoder
     fingerprint: str
+    thinking: ThinkingFormat | None = None
 
 
 class LlamaEngine:
@@ -120,7 +125,10 @@ class LlamaEngine:
             llm.close()
             raise
         self.unload()
-        self._model = _Loaded(llm, info, template, pieces, fingerprint)
+        fmt = detect_format(None if template.is_fallback else template.source, llm.metadata)
+        if fmt is not None:
+            info = replace(info, thinking_format=fmt.name, thinking_switch=fmt.switch)
+        self._model = _Loaded(llm, info, template, pieces, fingerprint, fmt)
         self._unpaid_load_s = seconds
         return info
 
@@ -230,7 +238,7 @@ class LlamaEngine:
         def build(candidate: Sequence[Message]) -> tuple[str, list[int]]:
             key = tuple(candidate)
             if key not in built:
-                text = self._render(candidate)
+                text = self._render(candidate, params)
                 built[key] = (text, self._tokens_for(text))
             return built[key]
 
@@ -247,10 +255,19 @@ class LlamaEngine:
         self._floor = plan.dropped_messages
         if len(prompt) >= n_ctx - 1:
             raise MessageTooLongError(len(prompt), n_ctx)
+        policy: tuple[str | None, int] = (None, 0)
+        if model.thinking is not None:
+            held = (self._held.text, self._held.key)
+            prompt_text, prompt, name, old = apply_policy(
+                held, plan.messages, (prompt_text, prompt), params, self._tokens_for, n_ctx
+            )
+            policy = (name, old)
         self._unpaid_load_s = 0.0
+        replies = ReplyEvents.for_prompt(model.thinking, prompt_text, params, clock.started)
         return self._generate(
-            model, prompt_text, prompt, plan.dropped_turns, restored, params, cancel, clock
-        )
+            model, (prompt_text, prompt, message_key(plan.messages)), plan.dropped_turns,
+            restored, params, cancel, clock, replies, policy,
+        )  # fmt: skip
 
     def complete(
         self,
@@ -267,7 +284,10 @@ class LlamaEngine:
         if len(prompt) >= model.info.context_size - 1:
             raise MessageTooLongError(len(prompt), model.info.context_size)
         self._unpaid_load_s = 0.0
-        return self._generate(model, prompt_text, prompt, 0, restored, params, cancel, clock)
+        replies = ReplyEvents.for_prompt(None, prompt_text, params, clock.started)
+        return self._generate(
+            model, (prompt_text, prompt, ()), 0, restored, params, cancel, clock, replies, (None, 0)
+        )
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """Embeddings of `texts` from a second, embedding-mode instance of the model."""
@@ -281,15 +301,17 @@ class LlamaEngine:
     def _generate(
         self,
         model: _Loaded,
-        prompt_text: str,
-        prompt: list[int],
+        built: tuple[str, list[int], MessageKey],
         dropped: int,
         restored: bool,
         params: GenerationParams,
         cancel: threading.Event,
         clock: TurnClock,
+        replies: ReplyEvents,
+        policy: tuple[str | None, int],
     ) -> Iterator[TurnEvent]:
         llm, n_ctx = model.llm, model.info.context_size
+        prompt_text, prompt, key = built
         # No seed: a fresh random one each reply (so Regenerate gives a new answer).
         llm.set_seed(params.seed if params.seed is not None else _RANDOM_SEED)
         clock.prefill_started()
@@ -304,19 +326,13 @@ class LlamaEngine:
             yield TurnFinished("cancelled", "", stats)
             return
         decoder = Utf8Stream()
+        special = model.thinking is not None  # gpt-oss's channel markers are special tokens
         reply: list[str] = []
         generated: list[int] = []
         clean = 0  # tokens of `generated` that decode to whole characters
         reason: StopReason = "length"
-        tokens = llm.generate(  # the prompt is in the cache: generate() samples at once
-            prompt,
-            top_k=params.top_k,
-            top_p=params.top_p,
-            temp=params.temperature,
-            repeat_penalty=params.repeat_penalty,
-            min_p=0.05,
-            grammar=compiled(params.grammar) if params.grammar else None,
-        )
+        # The prompt is in the cache: generate() samples at once.
+        tokens = TokenFeed(sampler(llm, params), prompt)
         try:
             for token in tokens:
                 if clock.first_token():
@@ -336,23 +352,34 @@ class LlamaEngine:
                     reason = "stop"
                     break
                 generated.append(token)
-                text = decoder.feed(model.pieces.piece(token))
+                text = decoder.feed(model.pieces.piece(token, special=special))
                 if decoder.between_characters:
                     clean = len(generated)
                 if text:
                     reply.append(text)
-                    yield TokensReceived(text, 1, clock.decode_so_far())
+                    yield from replies.text(text, 1, clock.decode_so_far())
+                if (close := replies.budget_close()) is not None:  # Hearth ends the thinking
+                    generated += insert_text(llm, tokens, close)
+                    clean = len(generated) if decoder.between_characters else clean
+                    reply.append(close)
+                    yield from replies.text(close, 0, clock.decode_so_far())
                 if len(generated) >= params.max_tokens or len(prompt) + len(generated) >= n_ctx - 1:
                     break
         finally:
             tokens.close()
         clock.decode_ended()
-        text = "".join(reply)
-        self._held = _Held(prompt_text + text, prompt + generated[:clean])
+        yield from replies.finish(clock.decode_so_far())
+        text, answer = "".join(reply), replies.answer
+        done = reason in ("stop", "length") and answer and text.endswith(answer)
+        reply_key = (*key, ("assistant", answer)) if done else ()
+        self._held = _Held(prompt_text + text, prompt + generated[:clean], reply_key)
         stats = clock.stats(
             len(prompt), reused, len(generated), cached_count(llm), n_ctx, reason, dropped, restored
         )
-        yield TurnFinished(reason, text, stats)
+        if model.thinking is not None:
+            stats = replace(stats, thinking_policy=policy[0], old_thinking_tokens=policy[1])
+        stats = replies.stats(stats, time.perf_counter())
+        yield TurnFinished(reason, answer, stats, thinking=replies.thinking)
 
     def _cut_dropped_turns(self, prompt_text: str) -> bool:
         """Context shift: cut the turns just dropped out of the KV cache, keep the rest.
@@ -379,8 +406,14 @@ class LlamaEngine:
         return True
 
     # -- prompt building --------------------------------------------------------------
-    def _render(self, messages: Sequence[Message]) -> str:
-        return self._require().template.render(messages)
+    def _render(self, messages: Sequence[Message], params: GenerationParams | None = None) -> str:
+        model = self._require()
+        return render_prompt(model.template, model.thinking, messages, params or GenerationParams())
+
+    @property
+    def thinking_format(self) -> ThinkingFormat | None:
+        """The loaded model's thinking format (None: it does not think, as far as we know)."""
+        return self._model.thinking if self._model else None
 
     def _tokens_for(self, text: str) -> list[int]:
         llm = self._require().llm

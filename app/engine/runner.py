@@ -84,9 +84,13 @@ class TurnStream:
             last = events[-1] if events else None
             if isinstance(event, PromptProgress) and isinstance(last, PromptProgress):
                 events[-1] = event  # only the latest progress matters
-            elif isinstance(event, TokensReceived) and isinstance(last, TokensReceived):
+            elif (
+                isinstance(event, TokensReceived)
+                and isinstance(last, TokensReceived)
+                and last.channel == event.channel
+            ):
                 events[-1] = TokensReceived(
-                    last.text + event.text, last.tokens + event.tokens, event.decode_s
+                    last.text + event.text, last.tokens + event.tokens, event.decode_s, last.channel
                 )
             else:
                 events.append(event)
@@ -111,10 +115,14 @@ class TurnStream:
 
 
 def empty_finish(
-    reason: StopReason, text: str, message: str | None, context_size: int = 0
+    reason: StopReason,
+    text: str,
+    message: str | None,
+    context_size: int = 0,
+    thinking: str = "",
 ) -> TurnFinished:
     """A TurnFinished for a turn that produced no stats (refused, failed or cancelled early)."""
-    return TurnFinished(reason, text, TurnStats.empty(reason, context_size), message)
+    return TurnFinished(reason, text, TurnStats.empty(reason, context_size), message, thinking)
 
 
 class _Worker:
@@ -251,29 +259,30 @@ class EngineRunner:
 
     @staticmethod
     def _run_turn(engine: ChatEngine, stream: TurnStream, produce: _Producer) -> None:
-        text: list[str] = []
+        parts: dict[str, list[str]] = {"answer": [], "thinking": []}
         context = engine.info.context_size if engine.info else 0
+
+        def failed(message: str) -> TurnFinished:
+            text, thinking = ("".join(parts[c]) for c in ("answer", "thinking"))
+            return empty_finish("error", text, message, context, thinking)
+
         if stream.cancel_event.is_set():
             stream.put(empty_finish("cancelled", "", None, context))
             return
         try:
             for event in produce(engine, stream.cancel_event):
                 if isinstance(event, TokensReceived):
-                    text.append(event.text)
+                    parts[event.channel].append(event.text)
                 stream.put(event)
                 if isinstance(event, TurnFinished):
                     return
         except EngineError as error:
-            stream.put(empty_finish("error", "".join(text), str(error), context))
+            stream.put(failed(str(error)))
             return
         except Exception as error:  # a bug or a llama.cpp failure: never kill the worker
-            stream.put(
-                empty_finish("error", "".join(text), f"Generation failed: {error!r}", context)
-            )
+            stream.put(failed(f"Generation failed: {error!r}"))
             return
-        stream.put(
-            empty_finish("error", "".join(text), "The engine ended the reply without finishing.")
-        )
+        stream.put(failed("The engine ended the reply without finishing."))
 
     def stop(self) -> None:
         """Stop the reply being generated; takes effect within one token."""

@@ -62,13 +62,20 @@ class ChatTemplate:
         except jinja2.TemplateError as error:
             raise ChatTemplateError(f"it does not compile ({error})") from error
 
-    def render(self, messages: Sequence[Message], add_generation_prompt: bool = True) -> str:
+    def render(
+        self,
+        messages: Sequence[Message],
+        add_generation_prompt: bool = True,
+        variables: dict[str, Any] | None = None,
+    ) -> str:
+        """`variables`: extra template variables (`enable_thinking`, `reasoning_effort`)."""
         from jinja2 import TemplateError
         from jinja2.exceptions import SecurityError
 
-        payload = [{"role": m.role, "content": m.content} for m in messages]
+        payload = [_payload(m) for m in messages]
         try:
             return self._template.render(
+                **(variables or {}),
                 messages=payload,
                 add_generation_prompt=add_generation_prompt,
                 bos_token=self._bos,
@@ -80,3 +87,11 @@ class ChatTemplate:
             raise
         except (TemplateError, TypeError, ValueError, KeyError, AttributeError) as error:
             raise ChatTemplateError(f"rendering failed ({error})") from error
+
+
+def _payload(message: Message) -> dict[str, str]:
+    item = {"role": message.role, "content": message.content}
+    if message.thinking:  # templates that keep thinking read one of these
+        item["reasoning_content"] = message.thinking
+        item["thinking"] = message.thinking
+    return item

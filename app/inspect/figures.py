@@ -22,6 +22,7 @@ from app.chat.values import ModelInfo
 PHASE_LOAD = "load"
 PHASE_PROMPT = "prompt"
 PHASE_DECODE = "decode"
+PHASE_THINKING = "thinking"  # the part of decoding a reasoning model spent thinking
 PHASE_OVERHEAD = "overhead"
 
 # Bytes per cached element for llama.cpp's KV cache types (block formats: bytes/32 values).
@@ -70,11 +71,12 @@ def app_overhead_s(stats: TurnStats) -> float:
 
 def reply_timeline(stats: TurnStats) -> Timeline:
     phases = [Phase(PHASE_LOAD, stats.load_s)] if stats.load_s > 0 else []
-    phases += [
-        Phase(PHASE_PROMPT, max(0.0, stats.prefill_s)),
-        Phase(PHASE_DECODE, max(0.0, stats.decode_s)),
-        Phase(PHASE_OVERHEAD, app_overhead_s(stats)),
-    ]
+    decode = max(0.0, stats.decode_s)
+    thinking = min(decode, max(0.0, stats.thinking_s or 0.0))
+    phases.append(Phase(PHASE_PROMPT, max(0.0, stats.prefill_s)))
+    if thinking > 0:
+        phases.append(Phase(PHASE_THINKING, thinking))
+    phases += [Phase(PHASE_DECODE, decode - thinking), Phase(PHASE_OVERHEAD, app_overhead_s(stats))]
     return Timeline(tuple(phases))
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from app.chat.events import TurnStats
 
 _FIELDS = frozenset(f.name for f in fields(TurnStats))
+_OPTIONAL = frozenset(f.name for f in fields(TurnStats) if f.default is None)
 
 
 def stats_from_json(data: Mapping[str, Any] | None) -> TurnStats | None:
@@ -16,7 +17,9 @@ def stats_from_json(data: Mapping[str, Any] | None) -> TurnStats | None:
     if not data:
         return None
     values = {k: v for k, v in data.items() if k in _FIELDS}
-    unknown = tuple(k for k, v in values.items() if v is None)  # figures a server did not report
+    # None is a figure a server did not report, except where None is the field's own value
+    # (the thinking figures of a reply without thinking).
+    unknown = tuple(k for k, v in values.items() if v is None and k not in _OPTIONAL)
     sources = values.get("sources")
     values |= {k: 0 for k in unknown} | {"unknown": unknown}
     values["sources"] = tuple(sorted(sources.items())) if isinstance(sources, dict) else ()

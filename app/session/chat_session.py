@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from app.engine.runner import TurnStream
@@ -105,6 +106,21 @@ class ChatSession:
         if self._conversation is not None:
             self._store.set_settings(self._conversation.id, self._defaults.as_dict())
             self._reload_record()
+
+    def set_thinking(self, mode: str, effort: str, budget: int) -> None:
+        """The open conversation's thinking controls (this conversation only)."""
+        if self._conversation is None:
+            return
+        current = self.settings()
+        generation = replace(
+            current.generation,
+            thinking=mode,  # type: ignore[arg-type]
+            reasoning_effort=effort,  # type: ignore[arg-type]
+            thinking_budget=max(0, budget),
+        )
+        updated = ConversationSettings(current.system_prompt, generation)
+        self._store.set_settings(self._conversation.id, updated.as_dict())
+        self._reload_record()
 
     # -- turns ---------------------------------------------------------------------------
     def send(self, text: str) -> TurnStream:

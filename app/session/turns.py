@@ -51,11 +51,12 @@ class TurnRecorder:
         self.done = False
         self._store = store
         self._parts: list[str] = []
+        self._thinking: list[str] = []
         self._saver = ReplyAutosaver(
             store, conversation_id, interval=PARTIAL_SAVE_INTERVAL_S, clock=clock
         )
         self.save_error: str | None = None  # why the last write failed (None: all saved)
-        self._pending: tuple[str, bool, dict[str, Any] | None] | None = None
+        self._pending: tuple[str, bool, dict[str, Any] | None, str] | None = None
         self._announced = False  # a SaveFailed went out and no SaveRecovered since
 
     def pump(self, foreground: bool) -> list[SessionEvent]:
@@ -68,7 +69,7 @@ class TurnRecorder:
     @property
     def writing(self) -> bool:
         """Text has arrived: the reply is past its prompt and stops within one token."""
-        return bool(self._parts)
+        return bool(self._parts or self._thinking)
 
     @property
     def unsaved(self) -> bool:
@@ -84,9 +85,9 @@ class TurnRecorder:
         if self.done:
             return
         self.done = True
-        text = "".join(self._parts)
-        if text:
-            self._pending = (text, False, None)
+        text, thinking = "".join(self._parts), "".join(self._thinking).strip()
+        if text or thinking:
+            self._pending = (text, False, None, thinking)
             self.retry()
 
     def retry_events(self) -> list[SessionEvent]:
@@ -97,9 +98,9 @@ class TurnRecorder:
         """Try to store the final text again; the stored message once it worked."""
         if self._pending is None:
             return None
-        text, complete, stats = self._pending
+        text, complete, stats, thinking = self._pending
         try:
-            message = self._saver.finish(text, complete=complete, stats=stats)
+            message = self._saver.finish(text, complete=complete, stats=stats, thinking=thinking)
         except StoreError as error:
             self.save_error = str(error)
             return None
@@ -125,10 +126,10 @@ class TurnRecorder:
         if self.done:
             return []
         if isinstance(event, TokensReceived):
-            self._parts.append(event.text)
+            (self._thinking if event.channel == "thinking" else self._parts).append(event.text)
             out: list[SessionEvent] = [event] if foreground else []
             try:
-                wrote = self._saver.update("".join(self._parts))
+                wrote = self._saver.update("".join(self._parts), "".join(self._thinking).strip())
             except StoreError as error:
                 return out + self._failed(str(error), streaming=True)
             return out + (self._recovered() if wrote else [])
@@ -154,14 +155,15 @@ class TurnRecorder:
         stats: dict[str, Any] = finished.stats.as_json()
         if finished.error:
             stats["error"] = finished.error
-        complete = finished.reason in ("stop", "length")
+        # A reply that ended inside its thinking has no answer: it is not complete.
+        complete = finished.reason in ("stop", "length") and bool(finished.text)
         message: StoredMessage | None = None
         out: list[SessionEvent] = []
-        if finished.text:
-            self._pending = (finished.text, complete, stats)
+        if finished.text or finished.thinking:
+            self._pending = (finished.text, complete, stats, finished.thinking)
             message = self.retry()
             if message is None:
-                message = self._unsaved_message(finished.text, complete, stats)
+                message = self._unsaved_message(finished.text, complete, stats, finished.thinking)
                 out += self._failed(self.save_error or "not saved", streaming=False)
             else:
                 out += self._recovered()
@@ -179,9 +181,9 @@ class TurnRecorder:
         return [*out, saved]
 
     def _unsaved_message(
-        self, text: str, complete: bool, stats: dict[str, Any] | None
+        self, text: str, complete: bool, stats: dict[str, Any] | None, thinking: str
     ) -> StoredMessage:
         """What the view shows for a reply the disk refused (id -1: not stored yet)."""
         return StoredMessage(
-            -1, self.conversation_id, "assistant", text, time.time(), complete, stats
+            -1, self.conversation_id, "assistant", text, time.time(), complete, stats, thinking
         )

@@ -106,5 +106,6 @@ def engine_messages(system_prompt: str, history: Sequence[StoredMessage]) -> lis
     messages = [Message("system", system_prompt)] if system_prompt.strip() else []
     for stored in history:
         if stored.role == "user" or (stored.role == "assistant" and stored.content):
-            messages.append(Message(stored.role, stored.content))  # type: ignore[arg-type]
+            role = stored.role
+            messages.append(Message(role, stored.content, stored.thinking))  # type: ignore[arg-type]
     return messages

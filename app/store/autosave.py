@@ -31,40 +31,52 @@ class ReplyAutosaver:
         self._clock = clock
         self._message_id: int | None = None
         self._saved_at = 0.0
-        self._saved_text = ""
+        self._saved = ("", "")
 
     @property
     def message_id(self) -> int | None:
         return self._message_id
 
-    def update(self, content: str) -> bool:
-        """Offer the reply so far; return True if it was written now."""
-        if not content or content == self._saved_text:
+    def update(self, content: str, thinking: str = "") -> bool:
+        """Offer the reply so far (and its thinking); return True if it was written now."""
+        if not (content or thinking) or (content, thinking) == self._saved:
             return False
         now = self._clock()
         if self._message_id is None:
             message = self._store.add_message(
-                self._conversation_id, self._role, content, complete=False
+                self._conversation_id, self._role, content, complete=False, thinking=thinking
             )
             self._message_id = message.id
         elif now - self._saved_at >= self._interval:
-            self._store.update_message(self._message_id, content, complete=False)
+            self._store.update_message(self._message_id, content, complete=False, thinking=thinking)
         else:
             return False
-        self._saved_at, self._saved_text = now, content
+        self._saved_at, self._saved = now, (content, thinking)
         return True
 
     def finish(
-        self, content: str, *, complete: bool = True, stats: dict[str, Any] | None = None
+        self,
+        content: str,
+        *,
+        complete: bool = True,
+        stats: dict[str, Any] | None = None,
+        thinking: str = "",
     ) -> StoredMessage:
         """Write the final text (``complete=False`` for a reply that was cut off)."""
         if self._message_id is None:
             message = self._store.add_message(
-                self._conversation_id, self._role, content, complete=complete, stats=stats
+                self._conversation_id,
+                self._role,
+                content,
+                complete=complete,
+                stats=stats,
+                thinking=thinking,
             )
             self._message_id = message.id
             return message
-        self._store.update_message(self._message_id, content, complete=complete, stats=stats)
+        self._store.update_message(
+            self._message_id, content, complete=complete, stats=stats, thinking=thinking
+        )
         saved = self._store.message(self._message_id)
         if saved is None:
             raise NotFoundError(f"message {self._message_id} vanished while streaming")

@@ -228,6 +228,7 @@ class ChatStore:
         *,
         complete: bool = True,
         stats: dict[str, Any] | None = None,
+        thinking: str = "",
     ) -> StoredMessage:
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}; expected one of {sorted(ROLES)}")
@@ -235,13 +236,16 @@ class ChatStore:
         with self._transaction() as db:
             self._touch(db, conversation_id, now)
             cursor = db.execute(
-                "INSERT INTO messages (conversation_id, role, content, created_at, complete, stats)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (conversation_id, role, content, now, int(complete), to_json(stats)),
+                "INSERT INTO messages"
+                " (conversation_id, role, content, created_at, complete, stats, thinking)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (conversation_id, role, content, now, int(complete), to_json(stats), thinking),
             )
         message_id = cursor.lastrowid
         assert message_id is not None
-        return StoredMessage(message_id, conversation_id, role, content, now, complete, stats)
+        return StoredMessage(
+            message_id, conversation_id, role, content, now, complete, stats, thinking
+        )
 
     def update_message(
         self,
@@ -250,13 +254,15 @@ class ChatStore:
         *,
         complete: bool,
         stats: dict[str, Any] | None = None,
+        thinking: str | None = None,
     ) -> None:
-        """Replace a message's text in place; ``stats=None`` keeps the stats already stored."""
+        """Replace a message's text in place; ``stats=None`` and ``thinking=None`` keep what
+        is stored."""
         with self._transaction() as db:
             cursor = db.execute(
-                "UPDATE messages SET content = ?, complete = ?, stats = coalesce(?, stats)"
-                " WHERE id = ?",
-                (content, int(complete), to_json(stats), message_id),
+                "UPDATE messages SET content = ?, complete = ?, stats = coalesce(?, stats),"
+                " thinking = coalesce(?, thinking) WHERE id = ?",
+                (content, int(complete), to_json(stats), thinking, message_id),
             )
             if cursor.rowcount == 0:
                 raise NotFoundError(f"no message {message_id}")

@@ -13,7 +13,7 @@ from app.chat.remote import display_name
 from app.store.records import ConversationRecord, StoredMessage
 
 EXPORT_FORMAT = "hearth-conversation"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: messages carry "thinking" apart from "content"
 
 _SPEAKERS = {"user": "You", "assistant": "Assistant", "system": "System", "notice": "Notice"}
 
@@ -33,7 +33,7 @@ def _local(timestamp: float) -> str:
 
 def export_markdown(record: ConversationRecord, messages: Sequence[StoredMessage]) -> str:
     """``# Title``, a details line, then one ``**You:**``/``**Assistant:**`` section per
-    message with its content verbatim."""
+    message with its content verbatim; a reply's thinking comes first, as a quoted block."""
     title = " ".join(record.title.split()) or "Untitled"
     details = [f"Created {_local(record.created_at)}"]
     if (name := model_name(record.model_path)) is not None:
@@ -42,10 +42,19 @@ def export_markdown(record: ConversationRecord, messages: Sequence[StoredMessage
     for message in messages:
         speaker = _SPEAKERS.get(message.role, message.role.capitalize())
         parts.append(f"**{speaker}:**")
+        if message.thinking:
+            parts.append(_thinking_markdown(message))
         parts.append(message.content)
         if not message.complete:
             parts.append("*(reply incomplete)*")
     return "\n\n".join(parts) + "\n"
+
+
+def _thinking_markdown(message: StoredMessage) -> str:
+    """Thinking as a quoted block headed *Thinking*, so it never reads as the answer."""
+    label = "Thinking" if message.content or message.complete else "Thinking (unfinished)"
+    quoted = "\n".join(f"> {line}" if line else ">" for line in message.thinking.splitlines())
+    return f"> *{label}:*\n>\n{quoted}"
 
 
 def _finite(value: Any) -> Any:
@@ -63,6 +72,7 @@ def _message_json(message: StoredMessage) -> dict[str, Any]:
     return {
         "role": message.role,
         "content": message.content,
+        "thinking": message.thinking or None,
         "created_at": _iso(message.created_at),
         "complete": message.complete,
         "stats": message.stats,

@@ -30,3 +30,4 @@ class StoredMessage:
     created_at: float
     complete: bool  # False while a reply is streaming or after it was cut off
     stats: dict[str, Any] | None  # TurnStats.as_json() for assistant replies
+    thinking: str = ""  # a reasoning model's thinking, apart from the answer in `content`

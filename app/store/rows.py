@@ -9,7 +9,7 @@ from typing import Any
 from app.store.records import ConversationRecord, StoredMessage
 
 CONVERSATION_COLUMNS = "id, title, created_at, updated_at, model_path, settings"
-MESSAGE_COLUMNS = "id, conversation_id, role, content, created_at, complete, stats"
+MESSAGE_COLUMNS = "id, conversation_id, role, content, created_at, complete, stats, thinking"
 
 
 def to_json(value: dict[str, Any] | None) -> str | None:
@@ -45,4 +45,5 @@ def message_from_row(row: sqlite3.Row) -> StoredMessage:
         created_at=row["created_at"],
         complete=bool(row["complete"]),
         stats=_from_json(row["stats"]),
+        thinking=row["thinking"] or "",
     )

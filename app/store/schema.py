@@ -51,7 +51,12 @@ def _v1_initial_schema(connection: sqlite3.Connection) -> None:
         connection.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial_schema, add_search_index)
+def _v3_thinking(connection: sqlite3.Connection) -> None:
+    """A reasoning model's thinking, kept apart from the answer in `content`."""
+    connection.execute("ALTER TABLE messages ADD COLUMN thinking TEXT NOT NULL DEFAULT ''")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial_schema, add_search_index, _v3_thinking)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -176,3 +176,25 @@ def test_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> None
     with pytest.raises(UnreadableDatabaseError, match=r"notes\.sqlite3"):
         ChatStore(path)
     assert _digest(path) == before
+
+
+def test_a_database_made_by_the_previous_schema_migrates_without_loss(tmp_path: Path) -> None:
+    path = tmp_path / "v1.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.executescript(V1_SCHEMA)
+    before = connection.execute("SELECT * FROM messages ORDER BY id").fetchall()
+    connection.close()
+    with ChatStore(path) as store:
+        stored = store.messages("c1")
+        assert [(m.content, m.thinking) for m in stored] == [
+            ("question", ""),
+            ("answer", ""),
+            ("cut o", ""),
+        ]
+        assert store.integrity_check() == "ok"
+    connection = sqlite3.connect(path)
+    after = connection.execute("SELECT * FROM messages ORDER BY id").fetchall()
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    connection.close()
+    assert [row[:-1] for row in after] == before  # every old column unchanged, one added
+    assert [row[-1] for row in after] == ["", "", ""]

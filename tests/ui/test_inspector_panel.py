@@ -24,7 +24,7 @@ SMOLLM = model_info(n_head_kv=3, head_dim=64, kv_bytes_per_token=23_040)
 
 def test_every_figure_has_a_name_and_a_one_sentence_tooltip(inspector):
     assert inspector.objectName() == "inspector_panel"
-    assert len(ROWS) == 18
+    assert len(ROWS) == 21
     for name, (caption, tip) in ROWS.items():
         label = inspector.findChild(QLabel, name)
         assert label is not None, name

@@ -1,46 +1,66 @@
-"""A curated list of well-known instruct models in GGUF form, smallest first."""
+"""A curated list of current instruct and reasoning models in GGUF form, smallest first.
+
+Repository ids were checked against public references (download links and `-hf` ids in
+other projects' code, Hugging Face listings) in December 2026; see docs/thinking-cache.md
+for which could not be confirmed file by file. Sizes are total parameters.
+"""
 
 from __future__ import annotations
 
 from app.hub.remote.remote_values import RepoSummary
 
 
-def _entry(repo_id: str, licence: str, parameters: float, description: str) -> RepoSummary:
+def _entry(
+    repo_id: str, licence: str, parameters: float, description: str, thinks: bool = False
+) -> RepoSummary:
     return RepoSummary(
         repo_id=repo_id,
         licence=licence,
         description=description,
         parameter_count=int(parameters * 1e9),
+        thinks=thinks,
     )
 
 
 CATALOGUE: tuple[RepoSummary, ...] = (
     _entry("HuggingFaceTB/SmolLM2-360M-Instruct-GGUF", "apache-2.0", 0.36,
            "Tiny and quick; fine for short answers and testing on any machine."),
-    _entry("Qwen/Qwen2.5-0.5B-Instruct-GGUF", "apache-2.0", 0.49,
-           "Smallest Qwen 2.5: fast on any laptop, many languages, 32k context."),
+    _entry("Qwen/Qwen3-0.6B-GGUF", "apache-2.0", 0.75,
+           "Smallest Qwen3: thinks (switchable); quick on any laptop, weak on facts.", True),
+    _entry("ggml-org/gemma-3-1b-it-GGUF", "gemma", 1.0,
+           "Google's small Gemma 3: fluent short answers in many languages, no thinking."),
     _entry("bartowski/Llama-3.2-1B-Instruct-GGUF", "llama3.2", 1.24,
            "Meta's small Llama: good at summaries and simple chat, 128k context."),
-    _entry("Qwen/Qwen2.5-1.5B-Instruct-GGUF", "apache-2.0", 1.54,
-           "Strong for its size at chat, code and maths; runs well on 8 GB RAM."),
-    _entry("HuggingFaceTB/SmolLM2-1.7B-Instruct-GGUF", "apache-2.0", 1.71,
-           "Fully open small model from Hugging Face; English chat and rewriting."),
-    _entry("bartowski/gemma-2-2b-it-GGUF", "gemma", 2.61,
-           "Google's Gemma 2 2B: friendly writing style, 8k context."),
-    _entry("Qwen/Qwen2.5-3B-Instruct-GGUF", "qwen-research", 3.09,
-           "A good all-rounder for 8-16 GB machines (research licence)."),
+    _entry("unsloth/DeepSeek-R1-Distill-Qwen-1.5B-GGUF", "mit", 1.78,
+           "Always thinks at length; good at maths for its size, poor at plain chat.", True),
+    _entry("Qwen/Qwen3-1.7B-GGUF", "apache-2.0", 2.03,
+           "Qwen3 1.7B: thinks (switchable); solid small all-rounder for 8 GB RAM.", True),
+    _entry("ggml-org/SmolLM3-3B-GGUF", "apache-2.0", 3.08,
+           "Fully open 3B from Hugging Face; /think and /no_think, 64k context.", True),
     _entry("bartowski/Llama-3.2-3B-Instruct-GGUF", "llama3.2", 3.21,
-           "Meta's 3B Llama: solid general assistant, 128k context."),
-    _entry("bartowski/Phi-3.5-mini-instruct-GGUF", "mit", 3.82,
-           "Microsoft Phi 3.5 mini: reasoning and code above its size, MIT licence."),
-    _entry("bartowski/Mistral-7B-Instruct-v0.3-GGUF", "apache-2.0", 7.25,
-           "The classic Mistral 7B: dependable general chat, Apache licence."),
-    _entry("Qwen/Qwen2.5-7B-Instruct-GGUF", "apache-2.0", 7.62,
-           "Qwen 2.5 7B: excellent at code, maths and many languages; split files."),
+           "Meta's 3B Llama: dependable general assistant, 128k context."),
+    _entry("unsloth/Phi-4-mini-instruct-GGUF", "mit", 3.84,
+           "Microsoft Phi-4-mini: strong reasoning and code for 3.8B, no thinking block."),
+    _entry("unsloth/Phi-4-mini-reasoning-GGUF", "mit", 3.84,
+           "Phi-4-mini tuned to think step by step; for maths, not for chat.", True),
+    _entry("ggml-org/gemma-3-4b-it-GGUF", "gemma", 3.88,
+           "Gemma 3 4B: good writing and many languages; 128k context (image input unused)."),
+    _entry("Qwen/Qwen3-4B-GGUF", "apache-2.0", 4.02,
+           "Qwen3 4B: thinks (switchable); the best small reasoner here, 16 GB RAM helps.", True),
+    _entry("unsloth/DeepSeek-R1-Distill-Qwen-7B-GGUF", "mit", 7.62,
+           "Always thinks, often for thousands of tokens; strong at maths, slow on a CPU.", True),
     _entry("bartowski/Meta-Llama-3.1-8B-Instruct-GGUF", "llama3.1", 8.03,
-           "Meta Llama 3.1 8B: widely used, strong general assistant; 16 GB RAM."),
-    _entry("bartowski/gemma-2-9b-it-GGUF", "gemma", 9.24,
-           "Google's Gemma 2 9B: high-quality writing; needs 16 GB RAM or more."),
+           "Meta Llama 3.1 8B: widely used, steady general assistant; 16 GB RAM."),
+    _entry("Qwen/Qwen3-8B-GGUF", "apache-2.0", 8.19,
+           "Qwen3 8B: thinks (switchable); strong at code and maths; 16 GB RAM.", True),
+    _entry("bartowski/google_gemma-3-12b-it-GGUF", "gemma", 12.2,
+           "Gemma 3 12B: high-quality writing; needs 16-32 GB RAM, slow on a CPU."),
+    _entry("unsloth/gpt-oss-20b-GGUF", "apache-2.0", 20.9,
+           "OpenAI's open model: always reasons (effort low/medium/high); MoE, 16 GB+ RAM.", True),
+    _entry("unsloth/Mistral-Small-3.2-24B-Instruct-2506-GGUF", "apache-2.0", 24.0,
+           "Mistral Small 3.2: strong general assistant; needs 32 GB RAM or a big GPU."),
+    _entry("unsloth/Magistral-Small-2509-GGUF", "apache-2.0", 24.0,
+           "Mistral's reasoning model ([THINK] blocks); 32 GB RAM or a big GPU.", True),
 )  # fmt: skip
 
 

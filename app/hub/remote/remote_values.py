@@ -18,6 +18,7 @@ class RepoSummary:
     licence: str | None = None
     description: str = ""
     parameter_count: int | None = None
+    thinks: bool = False  # a reasoning model: it thinks before it answers
 
 
 @dataclass(frozen=True, slots=True)

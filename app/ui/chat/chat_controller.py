@@ -208,7 +208,7 @@ class ChatController(QObject):
 
     def _show(self, event: SessionEvent) -> None:
         if isinstance(event, TokensReceived):
-            self._transcript.append_reply_text(event.text)
+            self._transcript.append_reply_text(event.text, event.channel)
             self._stats.tokens_received(event)
         elif isinstance(event, PromptProgress):
             self._transcript.show_reply_status(prompt_progress_text(event))

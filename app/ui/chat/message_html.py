@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from app.store import StoredMessage
 from app.ui.chat.markdown_render import CodeSink, MarkdownRenderer, plain_to_html
-from app.ui.common.format import format_rate
+from app.ui.common.format import format_rate, format_seconds
 from app.ui.common.theme import TranscriptColors
 
 ACTION_SCHEME = "hearth"
@@ -57,13 +57,27 @@ def body_html(
 
 
 def stats_text(message: StoredMessage) -> str:
-    """E.g. "87 tokens · 41.2 tok/s · stopped" for a reply; "" when there is nothing to say."""
+    """E.g. "87 tokens · 41.2 tok/s · stopped" for a reply; "" when there is nothing to say.
+    A reasoning model's reply adds its thinking and the answer's own time to first token."""
     stats = message.stats or {}
     parts: list[str] = []
     if stats.get("generated_tokens"):
         parts.append(f"{int(stats['generated_tokens']):,} tokens")
     if stats.get("decode_tps"):
         parts.append(format_rate(float(stats["decode_tps"])))
+    if stats.get("thinking_tokens"):
+        parts.append(
+            f"thinking {int(stats['thinking_tokens']):,} tokens in "
+            f"{format_seconds(stats.get('thinking_s'))} "
+            f"({format_rate(stats.get('thinking_tps'))})"
+        )
+        answer = stats.get("answer_ttft_s")
+        ttft = format_seconds(stats.get("ttft_s"))
+        parts.append(
+            f"answer after {format_seconds(answer)} (first token {ttft})"
+            if answer is not None
+            else "no answer"
+        )
     if message.role == "assistant" and not message.complete:
         parts.append("error" if stats.get("error") else "stopped")
     return " · ".join(parts)

@@ -33,6 +33,7 @@ from app.ui.chat.message_html import (
     header_inline_html,
     message_html,
 )
+from app.ui.chat.thinking_block import LiveThinking, stored_thinking_html, thinking_summary
 from app.ui.chat.transcript_document import TranscriptDocument
 from app.ui.chat.transcript_reply import StreamingReply
 from app.ui.common.theme import LIGHT_COLORS, TranscriptColors
@@ -68,6 +69,10 @@ class TranscriptView(QTextBrowser):
         self._frames: dict[int, QTextFrame] = {}
         self._codes: dict[str, str] = {}
         self._reply: StreamingReply | None = None
+        self._live: LiveThinking | None = None  # the reply's thinking while it streams
+        self._thinking_frames: dict[int, QTextFrame] = {}
+        self._expanded: set[int] = set()  # stored replies whose thinking is shown
+        self.keep_thinking_open = False  # the setting: thinking stays open after it ends
         self.reply_status = ""  # the last wait shown in the reply's place (tests read it)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -93,6 +98,7 @@ class TranscriptView(QTextBrowser):
         """Show a conversation (its last PAGE messages); drops any reply in progress."""
         self._timer.stop()
         self._reply = None
+        self._live = None
         self._messages = list(messages)
         self._first_shown = max(0, len(self._messages) - PAGE)
         self._rebuild(keep_scroll=False)
@@ -166,11 +172,33 @@ class TranscriptView(QTextBrowser):
         self.reply_status = ""
         self._update_hint()
 
-    def append_reply_text(self, text: str) -> None:
+    def append_reply_text(self, text: str, channel: str = "answer") -> None:
         """Cheap: the text is rendered on the next tick of the render timer."""
-        if self._reply is not None and self._reply.final is None:
-            self._reply.feed(text)
-            self._schedule(RENDER_INTERVAL_MS)
+        reply = self._reply
+        if reply is None or reply.final is not None:
+            return
+        if channel == "thinking":
+            if self._live is None:
+                self._live = self._new_live_thinking(reply)
+            self._live.feed(text)
+        else:
+            if self._live is not None:
+                self._live.answer_started()
+            reply.feed(text)
+        self._schedule(RENDER_INTERVAL_MS)
+
+    @property
+    def thinking_text(self) -> str | None:
+        """The thinking of the reply being written (None: it has not thought)."""
+        return self._live.text if self._live else None
+
+    def _new_live_thinking(self, reply: StreamingReply) -> LiveThinking:
+        size = self.document().characterCount()
+        background = self._colors.code_background
+        with self._following():
+            frame = self._doc.insert_frame("", background, reply.frame)
+        reply.shift(self.document().characterCount() - size)
+        return LiveThinking(self._doc, frame, self.keep_thinking_open)
 
     def show_reply_status(self, text: str) -> None:
         """Say in the reply's place what it waits for (reading the prompt: 45%…)."""
@@ -188,14 +216,21 @@ class TranscriptView(QTextBrowser):
     def finish_reply(self, message: StoredMessage | None) -> None:
         """The reply is over: it becomes `message` (or goes, when nothing was generated)."""
         reply = self._reply
+        live, self._live = self._live, None
         if reply is None or message is None:
             self._reply = None
+            if live is not None:
+                self._doc.remove_frame(live.frame)
             if reply is not None:
                 self._doc.remove_frame(reply.frame)
             if message is not None:
                 self.add_message(message)
             self.reply_completed.emit()
             return
+        if live is not None:
+            self._thinking_frames[message.id] = live.frame
+            if live.keep_open:
+                self._expanded.add(message.id)
         if message.content != reply.text:  # the engine's final text differs: start over
             self._doc.remove_frame(reply.frame)
             reply = self._reply = self._new_reply(message.content)
@@ -222,6 +257,8 @@ class TranscriptView(QTextBrowser):
         if reply is None:
             return
         with self._following():
+            if self._live is not None:
+                reply.shift(self._live.render(self._colors))
             more = reply.render_step(self._renderer, self._register_code)
         self.render_count += 1
         if more:
@@ -242,6 +279,7 @@ class TranscriptView(QTextBrowser):
         with self._following():
             header = header_inline_html("assistant", self._colors)
             reply.finalize(self._renderer, self._register_code, header, footer)
+            self._show_thinking(message)
         self.reply_completed.emit()
 
     # -- rendering -----------------------------------------------------------------------
@@ -251,7 +289,29 @@ class TranscriptView(QTextBrowser):
 
     def _insert(self, message: StoredMessage, before: QTextFrame | None = None) -> None:
         background = background_for(message.role, self._colors)
+        if message.thinking:
+            self._thinking_frames[message.id] = self._doc.insert_frame(
+                self._thinking_html(message), self._colors.code_background, before
+            )
         self._frames[message.id] = self._doc.insert_frame(self._html(message), background, before)
+
+    def _thinking_html(self, message: StoredMessage) -> str:
+        unfinished = not message.content and not message.complete
+        summary = thinking_summary(message.stats, unfinished)
+        expanded = message.id in self._expanded
+        return stored_thinking_html(message.id, message.thinking, summary, expanded, self._colors)
+
+    def _show_thinking(self, message: StoredMessage) -> None:
+        frame = self._thinking_frames.get(message.id)
+        if frame is not None and message.thinking:
+            self._doc.set_frame_html(frame, self._thinking_html(message))
+
+    def toggle_thinking(self, message_id: int) -> None:
+        """Show or hide a stored reply's thinking."""
+        self._expanded ^= {message_id}
+        message = next((m for m in self._messages if m.id == message_id), None)
+        if message is not None:
+            self._show_thinking(message)
 
     def _rebuild(self, keep_scroll: bool) -> None:
         self._complete_reply()
@@ -259,6 +319,7 @@ class TranscriptView(QTextBrowser):
         from_bottom = bar.maximum() - bar.value()
         self._doc.clear()
         self._frames.clear()
+        self._thinking_frames.clear()
         self._codes.clear()
         if self._first_shown > 0:
             link = f'<p align="center"><a href="{EARLIER}">Show {self._first_shown} earlier'
@@ -266,7 +327,12 @@ class TranscriptView(QTextBrowser):
         for message in self._messages[self._first_shown :]:
             self._insert(message)
         if self._reply is not None:
+            live = self._live
             self._reply = self._new_reply(self._reply.text)
+            if live is not None:
+                self._live = self._new_live_thinking(self._reply)
+                self._live.parts, self._live.started = live.parts, live.started
+                self._live.ended = live.ended
         bar.setValue(bar.maximum() - from_bottom if keep_scroll else bar.maximum())
 
     def _following(self) -> _FollowBottom:
@@ -309,9 +375,13 @@ class TranscriptView(QTextBrowser):
             action, _, ident = link.removeprefix(f"{ACTION_SCHEME}:").partition("/")
             if not ident.isdigit():
                 return
+            found = next((m for m in self._messages if m.id == int(ident)), None)
             if action == "copy":
-                found = next((m for m in self._messages if m.id == int(ident)), None)
                 self._copy(found.content if found else None, "Message copied")
+            elif action == "copythinking":
+                self._copy(found.thinking if found else None, "Thinking copied")
+            elif action == "thinking":
+                self.toggle_thinking(int(ident))
             else:
                 self.action_requested.emit(action, int(ident))
         elif is_safe_link(link):

@@ -257,6 +257,10 @@ class InspectorPanel(QWidget):
         for phase, row in text.PHASE_ROWS.items():
             seconds = timeline.seconds(phase) if timeline else 0.0
             self._set(row, text.phase_text(phase, seconds, stats) if stats else fmt.UNKNOWN)
+        self._set("insp_answer_ttft", text.answer_ttft_text(stats) if stats else fmt.UNKNOWN)
+        self._set(
+            "insp_thinking_policy", text.thinking_policy_text(stats) if stats else fmt.UNKNOWN
+        )
         self._set("insp_prompt_tokens", fmt.format_count(stats.prompt_tokens if stats else None))
         self._set("insp_prompt_reused", text.reused_text(stats) if stats else fmt.UNKNOWN)
         evaluated = stats.evaluated_tokens if stats else None

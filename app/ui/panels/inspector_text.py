@@ -14,6 +14,7 @@ from app.inspect.figures import (
     PHASE_LOAD,
     PHASE_OVERHEAD,
     PHASE_PROMPT,
+    PHASE_THINKING,
     KvCacheFigures,
     QuantizationFigures,
     SpeedCeiling,
@@ -24,12 +25,14 @@ from app.ui.common import format as fmt
 PHASE_COLORS = {
     PHASE_LOAD: "#8250df",
     PHASE_PROMPT: "#d9822b",
+    PHASE_THINKING: "#bf3989",
     PHASE_DECODE: "#2f81f7",
     PHASE_OVERHEAD: "#8c959f",
 }
 PHASE_ROWS = {
     PHASE_LOAD: "insp_load",
     PHASE_PROMPT: "insp_prompt",
+    PHASE_THINKING: "insp_thinking",
     PHASE_DECODE: "insp_decode",
     PHASE_OVERHEAD: "insp_overhead",
 }
@@ -45,9 +48,22 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
             "Reading",
             "Time the model spent reading the new part of the conversation before writing.",
         ),
+        "insp_thinking": (
+            "Thinking",
+            "Time a reasoning model spent thinking before its answer: tokens and tokens/s.",
+        ),
         "insp_decode": (
             "Writing",
             "Time the model spent writing the reply, one token (a word or part of one) at a time.",
+        ),
+        "insp_answer_ttft": (
+            "Answer after",
+            "The wait for the answer's first word (after thinking) beside the reply's first token.",
+        ),
+        "insp_thinking_policy": (
+            "Old thinking",
+            "Earlier thinking kept in memory (no re-reading, more context) or left out as the "
+            "template says.",
         ),
         "insp_overhead": (
             "App overhead",
@@ -134,6 +150,8 @@ def _plural(count: int, word: str) -> str:
 
 
 def phase_text(phase: str, seconds: float, stats: TurnStats) -> str:
+    if phase == PHASE_THINKING:
+        return thinking_phase_text(seconds, stats)
     duration = fmt.format_seconds(seconds)
     if phase == PHASE_PROMPT:
         return f"{duration} · {stats.evaluated_tokens:,} read, {stats.cached_tokens:,} reused"
@@ -142,6 +160,30 @@ def phase_text(phase: str, seconds: float, stats: TurnStats) -> str:
     if phase == PHASE_LOAD and seconds <= 0:
         return "none"
     return duration
+
+
+def thinking_phase_text(seconds: float, stats: TurnStats) -> str:
+    if not stats.thinking_tokens:
+        return "none"
+    rate = fmt.format_rate(stats.thinking_tps)
+    return f"{fmt.format_seconds(seconds)} · {_plural(stats.thinking_tokens, 'token')} · {rate}"
+
+
+def answer_ttft_text(stats: TurnStats) -> str:
+    first = fmt.format_seconds(stats.ttft_s)
+    if not stats.thinking_tokens:
+        return f"{first} (no thinking)"
+    if stats.answer_ttft_s is None:
+        return f"no answer · first token {first}"
+    return f"{fmt.format_seconds(stats.answer_ttft_s)} · first token {first}"
+
+
+def thinking_policy_text(stats: TurnStats) -> str:
+    if stats.thinking_policy is None:
+        return "the model does not think"
+    if stats.thinking_policy == "keep":
+        return f"kept (exact tokens) · {_plural(stats.old_thinking_tokens, 'token')} of context"
+    return "follows the template (left out, re-read)"
 
 
 def reused_text(stats: TurnStats) -> str:

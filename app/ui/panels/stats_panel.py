@@ -23,6 +23,7 @@ from app.chat.values import ModelInfo
 from app.ui.common import format as fmt
 from app.ui.common.theme import ERROR_COLOR, WARNING_COLOR
 from app.ui.panels.sparkline import ReplyMeter, Sparkline
+from app.ui.panels.thinking_meter import ThinkingMeter
 
 STATE_NO_MODEL = "no model"
 STATE_LOADING = "loading"
@@ -73,6 +74,14 @@ STAT_ROWS: dict[str, tuple[str, str]] = {
     "stat_prefill_rate": ("Reading speed", "How fast the model read the prompt, in tokens/s."),
     "stat_decode_rate": ("Writing speed", "How fast the reply is written, in tokens per second."),
     "stat_generated": ("Tokens written", "How many tokens the reply has so far."),
+    "stat_thinking": (
+        "Thinking",
+        "A reasoning model's thinking before its answer: tokens, time and tokens/s.",
+    ),
+    "stat_answer_ttft": (
+        "Answer after",
+        "Time from sending until the answer's first word, after the thinking.",
+    ),
     "stat_context": ("Context", "How much of the model's context window this conversation fills."),
     "stat_memory": ("Memory", "How much memory Hearth uses right now, the model included."),
 }
@@ -90,6 +99,7 @@ class StatsPanel(QWidget):
         self._info: ModelInfo | None = None
         self._state = STATE_NO_MODEL
         self._reply = ReplyMeter()
+        self._thinking = ThinkingMeter()
         self._process = psutil.Process()
         self._labels: dict[str, QLabel] = {}
         self._build()
@@ -120,6 +130,7 @@ class StatsPanel(QWidget):
 
     def turn_started(self) -> None:
         self._reply.start(time.perf_counter())
+        self._thinking.start(time.perf_counter())
         self._state = STATE_READING
         self._show_message("")
         self._render_turn()
@@ -144,11 +155,13 @@ class StatsPanel(QWidget):
     def tokens_received(self, event: TokensReceived) -> None:
         """Cheap: records numbers and makes sure a repaint is scheduled."""
         self._reply.tokens(event, time.perf_counter())
+        self._thinking.tokens(event, time.perf_counter())
         if not self._render_timer.isActive():
             self._render_timer.start()
 
     def turn_finished(self, event: TurnFinished) -> None:
         self._reply.finish(event.stats)
+        self._thinking.finish(event.stats)
         self._state = STATE_IDLE
         if event.error:
             self._show_message(f"The reply stopped with an error: {event.error}", ERROR_COLOR)
@@ -259,6 +272,9 @@ class StatsPanel(QWidget):
         figure("stat_prefill_rate", fmt.format_rate(shown.prefill_tps))
         figure("stat_decode_rate", fmt.format_rate(shown.decode_tps))
         figure("stat_generated", fmt.format_count(shown.generated))
+        thinking, answer_after = self._thinking.texts()
+        self._set("stat_thinking", thinking)
+        self._set("stat_answer_ttft", answer_after)
         self._render_context(shown.context_used, shown.context_size)
         self._sparkline.set_values(self._reply.sampler.rates)
 

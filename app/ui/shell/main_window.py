@@ -35,6 +35,7 @@ from app.store import ChatStore
 from app.ui.chat.chat_controller import ChatController
 from app.ui.chat.composer import Composer
 from app.ui.chat.remote_mark import RemoteMark
+from app.ui.chat.thinking_controls import ThinkingControls, thinking_label
 from app.ui.chat.token_count import ComposerTokenCount
 from app.ui.chat.transcript_view import TranscriptView
 from app.ui.common.engine_bridge import EngineBridge
@@ -121,6 +122,8 @@ class MainWindow(QMainWindow):
         self.composer = Composer(self)
         self.banner = NoticeBanner(self)
         self.error_panel = ErrorReportPanel(str(log_path()), self)
+        self.thinking_controls = ThinkingControls(self)
+        self.thinking_controls.hide()  # until a thinking model is loaded
         self.stats_panel = StatsPanel(self)
         self.inspector = InspectorPanel(self.runner, self)
         self.side_tabs = stats_tabs(self.stats_panel, self.inspector, self)
@@ -139,6 +142,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.banner)
         column.addWidget(self.transcript, 1)
         column.addWidget(self.remote_mark)
+        column.addWidget(self.thinking_controls)
         column.addWidget(self.error_panel)
         column.addWidget(self.composer)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -203,6 +207,9 @@ class MainWindow(QMainWindow):
         self.api_server.running_changed.connect(self._on_api_server_running_changed)
         self.api_server.request_finished.connect(self.api_panel.add_record)
         self.api_server.turn_finished.connect(self._on_api_server_turn_finished)
+        self.chat.conversation_opened.connect(self._on_chat_conversation_opened)
+        self.thinking_controls.changed.connect(self.session.set_thinking)
+        self.transcript.keep_thinking_open = self.settings.thinking_open
         for keys, slot in (
             ("Ctrl+Return", self.composer.submit),
             ("Ctrl+Enter", self.composer.submit),
@@ -243,6 +250,11 @@ class MainWindow(QMainWindow):
 
     def _on_settings_applied(self, _old: Settings, new: Settings) -> None:
         self.session.apply_settings(new)
+        self.transcript.keep_thinking_open = new.thinking_open
+        self.thinking_controls.show_params(self.session.settings().generation)
+
+    def _on_chat_conversation_opened(self, _record: object) -> None:
+        self.thinking_controls.show_params(self.session.settings().generation)
 
     def _on_settings_save_failed(self, text: str, folder: str) -> None:
         self.banner.show_notice("settings", text, folder or None, "warning")
@@ -306,6 +318,9 @@ class MainWindow(QMainWindow):
         self.session.model_path = info.path
         self.remote_mark.set_model(info)
         self.composer.set_model_loaded(True)
+        self.thinking_controls.show_model(
+            info.thinking_switch or None, thinking_label(info.thinking_switch)
+        )
         self.show_status(f"{info.name} is ready")
 
     def _on_models_load_failed(self, path: str, message: str) -> None:

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -66,6 +67,10 @@ FIELD_TEXT: dict[str, tuple[str, str]] = {
     "gpu_layers": (
         "GPU layers",
         "How many of the model's layers run on the graphics card (all: every layer)." + _APPLIES,
+    ),
+    "thinking_open": (
+        "Keep thinking open",
+        "A reasoning model's thinking stays open after its answer starts instead of folding.",
     ),
 }
 
@@ -124,7 +129,12 @@ class SettingsDialog(QDialog):
             n_gpu_layers=gpu_layers,
         )
         prompt = self._system_prompt.toPlainText().strip()
-        return base.with_changes(system_prompt=prompt, generation=generation, load=load)
+        return base.with_changes(
+            system_prompt=prompt,
+            generation=generation,
+            load=load,
+            thinking_open=self._thinking_open.isChecked(),
+        )
 
     def problem(self) -> str:
         """Why the form cannot be accepted as it stands ("" when it can)."""
@@ -180,6 +190,7 @@ class SettingsDialog(QDialog):
         self._threads = _integer(1, max(os.cpu_count() or 1, 1))
         self._gpu_layers = _integer(*GPU_LAYERS_RANGE)
         self._gpu_layers.setSpecialValueText("all")
+        self._thinking_open = QCheckBox(self)
 
     def _widgets(self) -> dict[str, QWidget]:
         return {
@@ -192,6 +203,7 @@ class SettingsDialog(QDialog):
             "context_length": self._context,
             "threads": self._threads,
             "gpu_layers": self._gpu_layers,
+            "thinking_open": self._thinking_open,
         }
 
     def _build_problem_label(self) -> QLabel:
@@ -234,6 +246,7 @@ class SettingsDialog(QDialog):
         self._context.setValue(load.n_ctx)
         self._threads.setValue(load.n_threads)
         self._gpu_layers.setValue(load.n_gpu_layers)
+        self._thinking_open.setChecked(settings.thinking_open)
         self._on_field_changed()
 
     # -- reactions -------------------------------------------------------------------

@@ -60,4 +60,6 @@ def describe_repo(repo: RepoSummary) -> str:
         parts.append(f"{repo.downloads:,} downloads")
     if repo.likes is not None:
         parts.append(f"{repo.likes:,} likes")
+    if repo.thinks:
+        parts.append("thinks")
     return f"{repo.repo_id} — {' · '.join(parts)}" if parts else repo.repo_id
