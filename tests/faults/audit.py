@@ -10,6 +10,7 @@ import ipaddress
 import os
 import sys
 from typing import Any
+from urllib.parse import unquote
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 _NET_EVENTS = {
@@ -64,11 +65,19 @@ def _written_path(event: str, args: tuple[Any, ...]) -> str | None:
             writing = bool((flags or 0) & _WRITE_FLAGS)
         return os.fsdecode(path) if writing and isinstance(path, str | bytes) else None
     if event == "sqlite3.connect":
-        return os.fsdecode(args[0]) if isinstance(args[0], str | bytes) else None
+        return _sqlite_path(os.fsdecode(args[0])) if isinstance(args[0], str | bytes) else None
     index = _PATH_EVENTS.get(event)
     if index is not None and isinstance(args[index], str | bytes):
         return os.fsdecode(args[index])
     return None
+
+
+def _sqlite_path(target: str) -> str | None:
+    """The file an SQLite connection may write: a `file:` URI's path, None when read-only."""
+    if not target.startswith("file:"):
+        return target
+    path, _, query = target[len("file:") :].partition("?")
+    return None if "mode=ro" in query.split("&") else unquote(path)
 
 
 def _hook(event: str, args: tuple[Any, ...]) -> None:

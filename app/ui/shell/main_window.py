@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.chat.events import TurnFinished
-from app.chat.remote import RemoteServer, display_name
+from app.chat.remote import display_name
 from app.chat.values import ModelInfo
 from app.engine.runner import EngineRunner
 from app.engine.token_counter import TokenCounter
@@ -47,11 +46,12 @@ from app.ui.conversations.conversation_list import ConversationList
 from app.ui.models.model_controller import ModelController
 from app.ui.models.model_picker import ModelPicker
 from app.ui.panels.inspector_panel import InspectorPanel
-from app.ui.panels.stats_panel import STATE_IDLE, StatsPanel
+from app.ui.panels.stats_panel import StatsPanel
 from app.ui.server.api_server_controller import ApiServerController
 from app.ui.server.api_server_panel import ApiServerPanel
 from app.ui.shell.inspector_link import InspectorLink, stats_tabs
 from app.ui.shell.model_choice import ModelChoice
+from app.ui.shell.server_wiring import ServerWiring
 from app.ui.shell.settings_controller import SettingsController
 from app.ui.shell.window_actions import WindowActions, WindowCommands
 from app.ui.shell.window_state import WindowState, load_window_state, save_window_state
@@ -196,20 +196,23 @@ class MainWindow(QMainWindow):
         self.models.load_failed.connect(self._on_models_load_failed)
         self.picker.model_requested.connect(self.load_model)
         self.picker.add_folder_requested.connect(self._on_picker_add_folder_requested)
-        self.picker.add_server_requested.connect(self.open_add_server)
         self.picker.download_requested.connect(self.window_actions.open_downloads)
         self.chat.conversation_opened.connect(self.model_choice.conversation_opened)
         self.chat.save_problem.connect(self._on_chat_save_problem)
         self.chat.save_recovered.connect(self._on_chat_save_recovered)
         self.settings_controller.save_failed.connect(self._on_settings_save_failed)
-        self.api_panel.start_requested.connect(self.api_server.start)
-        self.api_panel.stop_requested.connect(self.api_server.stop)
-        self.api_server.running_changed.connect(self._on_api_server_running_changed)
-        self.api_server.request_finished.connect(self.api_panel.add_record)
-        self.api_server.turn_finished.connect(self._on_api_server_turn_finished)
         self.chat.conversation_opened.connect(self._on_chat_conversation_opened)
         self.thinking_controls.changed.connect(self.session.set_thinking)
         self.transcript.keep_thinking_open = self.settings.thinking_open
+        self.servers = ServerWiring(
+            self.api_panel,
+            self.api_server,
+            self.settings_controller,
+            (self.stats_panel, self.inspector),
+            self.picker,
+            self.show_status,
+            self,
+        )
         for keys, slot in (
             ("Ctrl+Return", self.composer.submit),
             ("Ctrl+Enter", self.composer.submit),
@@ -331,44 +334,12 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
-    def _on_api_server_running_changed(self, url: str | None, message: str | None) -> None:
-        self.api_panel.set_running(url, message)
-        port, key = self.api_panel.port.value(), self.api_panel.key.text().strip()
-        changed = self.settings.with_changes(
-            api_server_enabled=url is not None, api_server_port=port, api_server_key=key
-        )
-        if changed != self.settings and (url is not None or message is None):
-            self.settings_controller.remember(
-                api_server_enabled=url is not None, api_server_port=port, api_server_key=key
-            )
-
-    def _on_api_server_turn_finished(self, event: TurnFinished) -> None:
-        """An API request's figures, shown like a chat turn's (unless a chat turn runs)."""
-        if self.stats_panel.state == STATE_IDLE:
-            self.stats_panel.turn_finished(event)
-        self.inspector.turn_finished(event, [])
-
     def _on_models_load_cancelled(self, path: str) -> None:
         self.show_status(f"Loading {display_name(path)} was cancelled")
 
     def _on_picker_add_folder_requested(self, folder: str) -> None:
         self.settings_controller.add_model_folder(folder)
         self.picker.refresh(self.settings.model_folders)
-
-    def open_add_server(self) -> None:
-        from app.ui.models.add_server_dialog import AddServerDialog
-
-        dialog = AddServerDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.server_added.connect(self._on_add_server_dialog_server_added)
-        dialog.open()  # not exec(): no nested event loop under qasync
-
-    def _on_add_server_dialog_server_added(self, server: RemoteServer) -> None:
-        kept = [s for s in self.settings.remote_servers if s.base_url != server.base_url]
-        self.settings_controller.remember(remote_servers=(*kept, server))
-        self.picker.set_servers(self.settings.remote_servers)
-        where = " (its API key is in the settings file)" if server.api_key else ""
-        self.show_status(f"Added {server.endpoint.netloc}: {len(server.models)} models{where}")
 
     # -- window state and closing --------------------------------------------------------
     def set_stats_visible(self, visible: bool) -> None:
