@@ -65,8 +65,7 @@ class ThinkingParser:
         elif self.state == "between":
             self._step_between()
         else:
-            out.append(("answer", self._take_lead(self._buffer)))
-            self._buffer = ""
+            self._step_answer(out)
 
     def _step_start(self) -> None:
         head = self._buffer.lstrip()
@@ -93,6 +92,19 @@ class ThinkingParser:
         if ready:
             out.append(("thinking", self._take_lead(ready)))
             self._buffer = self._buffer[len(ready) :]
+
+    def _step_answer(self, out: list[Segment]) -> None:
+        """The answer as it comes, less any stray closing marker (a model that closes its
+        thinking again after Hearth closed it at the budget): markup never reaches it."""
+        close = self.fmt.close if self.saw_thinking else ""
+        if not close:
+            out.append(("answer", self._take_lead(self._buffer)))
+            self._buffer = ""
+            return
+        text = self._buffer.replace(close, "")
+        keep = _partial_suffix(text, close)
+        out.append(("answer", self._take_lead(text[: len(text) - keep])))
+        self._buffer = text[len(text) - keep :]
 
     def _step_between(self) -> None:
         marker = self.fmt.answer_start

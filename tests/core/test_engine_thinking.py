@@ -21,7 +21,8 @@ WORDS_ANSWER = re.compile(r"^[a-z]{2,7}( [a-z]{2,7}){3,7}\.$")
 
 
 def _params(**changes: object) -> GenerationParams:
-    return GenerationParams(temperature=0.0, top_k=1, seed=7, max_tokens=96, **changes)  # type: ignore[arg-type]
+    base: dict[str, object] = {"temperature": 0.0, "top_k": 1, "seed": 7, "max_tokens": 96}
+    return GenerationParams(**(base | changes))  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -114,7 +115,7 @@ def test_stopped_inside_thinking_gives_no_answer(
     engine: LlamaEngine, thinking_models: Models
 ) -> None:
     _load(engine, thinking_models, "qwen3")
-    turn = run_turn(engine, "cut", QUESTION, _params(grammar=tm.THINK_TAGS_GRAMMAR, max_tokens=7))
+    turn = run_turn(engine, "cut", QUESTION, _params(grammar=tm.THINK_TAGS_GRAMMAR, max_tokens=12))
     assert turn.finished.reason == "length"
     assert turn.text == "" and turn.finished.thinking
     assert "think" not in turn.finished.thinking
