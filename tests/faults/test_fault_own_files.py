@@ -37,7 +37,10 @@ def _digest(path: Path) -> str:
 def _all_texts(path: Path) -> dict[str, list[str]]:
     with ChatStore(path) as store:
         chats = store.list_conversations()
-        return {c.id: [m.content for m in store.messages(c.id)] for c in chats}
+        # Notices (e.g. "turns were left out") are the app's words, not messages written.
+        return {
+            c.id: [m.content for m in store.messages(c.id) if m.role != "notice"] for c in chats
+        }
 
 
 def _no_bare_traceback(driver: Any) -> None:

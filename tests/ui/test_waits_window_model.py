@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QLabel
@@ -40,7 +41,7 @@ def test_load_progress_prompt_progress_and_token_count_on_the_real_model(
 
         text = "How many tokens is this sentence, café included?"
         expected = window.runner.submit(
-            lambda e: len(e._require().llm.tokenize(text.encode(), add_bos=False))  # type: ignore[attr-defined]
+            lambda e: len(_llm(e).tokenize(text.encode(), add_bos=False))
         ).result(30)
         with qtbot.waitSignal(window.token_count.counted, timeout=TIMEOUT_MS) as counted:
             window.composer.edit.setPlainText(text)
@@ -61,3 +62,10 @@ def test_load_progress_prompt_progress_and_token_count_on_the_real_model(
         assert "Reading the prompt" not in window.transcript.toPlainText()
     finally:
         close_built(built)
+
+
+def _llm(engine: Any) -> Any:
+    """The llama.cpp model behind the window's engine (a SwitchingEngine holding LlamaEngine)."""
+    while not hasattr(engine, "llm"):
+        engine = engine._require()
+    return engine.llm
