@@ -4,6 +4,7 @@ the trash and the search index are looked after in the background."""
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -43,11 +44,21 @@ def test_a_newer_query_cancels_the_one_running(qtbot: QtBot) -> None:
     path = paths.database_path()
     _fill(path, 1, 60_000, "row {i} of many rows")
     runner = SearchRunner(path)
+    reader = runner._reader
+    slow = threading.Event()
+    slow.set()
+
+    def progress() -> bool:  # the first query crawls, so the second surely finds it running
+        if slow.is_set():
+            time.sleep(0.002)
+        return reader._cancel.is_set()
+
+    reader._db.set_progress_handler(progress, 1000)
     results: list[SearchResult] = []
     runner.finished.connect(results.append)
     runner.search("qz")  # two characters: a scan of every message
-    while not runner.running.is_set():
-        time.sleep(0.0005)
+    qtbot.waitUntil(runner.running.is_set, timeout=10_000)
+    slow.clear()
     with qtbot.waitSignal(runner.finished, timeout=10_000):
         runner.search("rows")
     assert runner.cancelled == 1
