@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from app import disk, paths
+from app.store import tree
+from app.store.branch_methods import BranchMethods
 from app.store.connection import MEMORY, open_connection
 from app.store.errors import NotFoundError, StoreError, StoreWriteError
 from app.store.records import DEFAULT_TITLE, ROLES, ConversationRecord, StoredMessage
@@ -28,9 +30,9 @@ from app.store.rows import (
     to_json,
 )
 from app.store.search import find
+from app.store.tree_schema import ROOT
 
 _NEWEST_FIRST = "ORDER BY updated_at DESC, rowid DESC"
-_MAX_ROWID = 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +48,7 @@ def _clean_title(title: str) -> str:
     return " ".join(title.split()) or DEFAULT_TITLE
 
 
-class ChatStore:
+class ChatStore(BranchMethods):
     """``ChatStore(MEMORY)`` keeps everything in memory (a folder that cannot be written)."""
 
     def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
@@ -201,6 +203,11 @@ class ChatStore:
     # messages ------------------------------------------------------------------------------
 
     def messages(self, conversation_id: str) -> list[StoredMessage]:
+        """The conversation as it reads now: the path from its root to its current leaf."""
+        return tree.current_path(self._conn, conversation_id)
+
+    def all_messages(self, conversation_id: str) -> list[StoredMessage]:
+        """Every message of every branch, oldest first (``parent_id`` gives the tree)."""
         rows = self._conn.execute(
             f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id",
             (conversation_id,),
@@ -229,22 +236,43 @@ class ChatStore:
         complete: bool = True,
         stats: dict[str, Any] | None = None,
         thinking: str = "",
+        parent_id: int | None = None,
     ) -> StoredMessage:
+        """Add a message under ``parent_id`` (default: the current leaf; ``tree.ROOT``: a new
+        first message); it becomes the conversation's current leaf."""
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}; expected one of {sorted(ROLES)}")
         now = self._clock()
         with self._transaction() as db:
             self._touch(db, conversation_id, now)
+            if parent_id is None:
+                parent_id = tree.current_leaf(db, conversation_id) or ROOT
             cursor = db.execute(
-                "INSERT INTO messages"
-                " (conversation_id, role, content, created_at, complete, stats, thinking)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (conversation_id, role, content, now, int(complete), to_json(stats), thinking),
+                "INSERT INTO messages (conversation_id, role, content, created_at, complete,"
+                " stats, thinking, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    conversation_id,
+                    role,
+                    content,
+                    now,
+                    int(complete),
+                    to_json(stats),
+                    thinking,
+                    parent_id,
+                ),
             )
         message_id = cursor.lastrowid
         assert message_id is not None
         return StoredMessage(
-            message_id, conversation_id, role, content, now, complete, stats, thinking
+            message_id,
+            conversation_id,
+            role,
+            content,
+            now,
+            complete,
+            stats,
+            thinking,
+            parent_id or None,
         )
 
     def update_message(
@@ -273,28 +301,34 @@ class ChatStore:
             )
 
     def delete_message(self, message_id: int) -> None:
-        """Delete one message (a missing one is ignored)."""
-        found = self.message(message_id)
-        if found is not None:
-            self.delete_messages_between(found.conversation_id, message_id, message_id)
+        """Delete one message (a missing one is ignored); the messages after it stay, joined
+        to the one before it."""
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT conversation_id FROM messages WHERE id = ?", (message_id,)
+            ).fetchone()
+            if row is not None:
+                db.execute("DELETE FROM messages WHERE id = ?", (message_id,))
+                tree.settle_leaf(db, row[0])
+                self._touch(db, row[0], self._clock())
 
     def delete_messages_from(self, conversation_id: str, message_id: int) -> int:
-        """Delete this message and every later one in the conversation; return how many."""
-        return self.delete_messages_between(conversation_id, message_id, None)
-
-    def delete_messages_between(
-        self, conversation_id: str, first_id: int, last_id: int | None
-    ) -> int:
-        """Delete the conversation's messages with first_id <= id <= last_id (None: no end)."""
-        upper = _MAX_ROWID if last_id is None else last_id
+        """Delete this message and everything below it in the tree; return how many."""
         with self._transaction() as db:
-            cursor = db.execute(
-                "DELETE FROM messages WHERE conversation_id = ? AND id BETWEEN ? AND ?",
-                (conversation_id, first_id, upper),
-            )
-            if cursor.rowcount:
+            ids = [
+                i
+                for i in tree.subtree(db, message_id)
+                if db.execute(
+                    "SELECT 1 FROM messages WHERE id = ? AND conversation_id = ?",
+                    (i, conversation_id),
+                ).fetchone()
+            ]
+            for found in reversed(ids):  # leaves first: nothing is handed to a parent
+                db.execute("DELETE FROM messages WHERE id = ?", (found,))
+            if ids:
+                tree.settle_leaf(db, conversation_id)
                 self._touch(db, conversation_id, self._clock())
-        return cursor.rowcount
+        return len(ids)
 
     # queries -------------------------------------------------------------------------------
 

@@ -31,3 +31,4 @@ class StoredMessage:
     complete: bool  # False while a reply is streaming or after it was cut off
     stats: dict[str, Any] | None  # TurnStats.as_json() for assistant replies
     thinking: str = ""  # a reasoning model's thinking, apart from the answer in `content`
+    parent_id: int | None = None  # the message this one answers or follows; None at the top

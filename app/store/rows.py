@@ -9,7 +9,9 @@ from typing import Any
 from app.store.records import ConversationRecord, StoredMessage
 
 CONVERSATION_COLUMNS = "id, title, created_at, updated_at, model_path, settings"
-MESSAGE_COLUMNS = "id, conversation_id, role, content, created_at, complete, stats, thinking"
+MESSAGE_COLUMNS = (
+    "id, conversation_id, role, content, created_at, complete, stats, thinking, parent_id"
+)
 
 
 def to_json(value: dict[str, Any] | None) -> str | None:
@@ -46,4 +48,5 @@ def message_from_row(row: sqlite3.Row) -> StoredMessage:
         complete=bool(row["complete"]),
         stats=_from_json(row["stats"]),
         thinking=row["thinking"] or "",
+        parent_id=row["parent_id"] or None,
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from app.store.errors import SchemaTooNewError, StoreError
 from app.store.search_schema import add_search_index
+from app.store.tree_schema import add_message_tree
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -56,7 +57,12 @@ def _v3_thinking(connection: sqlite3.Connection) -> None:
     connection.execute("ALTER TABLE messages ADD COLUMN thinking TEXT NOT NULL DEFAULT ''")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial_schema, add_search_index, _v3_thinking)
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1_initial_schema,
+    add_search_index,
+    _v3_thinking,
+    add_message_tree,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
