@@ -1,5 +1,5 @@
 """Composition root: `hearth` (the window), `--cli` (terminal chat), `--serve` (the API
-server without a window), `--self-test`."""
+server without a window), `--import FILE`, `--self-test`."""
 
 from __future__ import annotations
 
@@ -17,7 +17,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--json",
         action="store_true",
-        help="with --cli: print each turn's stats as one JSON line after the reply",
+        help="with --cli: print each turn's stats as one JSON line after the reply; "
+        "with --import: print the result as one JSON line",
+    )
+    parser.add_argument(
+        "--import",
+        dest="import_file",
+        metavar="FILE",
+        help="import a ChatGPT or Claude data export (conversations.json or the zip) or a "
+        "Hearth JSON export, then exit",
     )
     parser.add_argument(
         "--model", metavar="PATH", help="GGUF file to load (default: the bundled model)"
@@ -109,6 +117,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.self_test import run_self_test
 
         return int(run_self_test(args))
+    if args.import_file:
+        from app.cli_import import run_import
+
+        return run_import(args, sys.stdout, sys.stderr)
     if args.serve:
         from app.server.headless import run_serve
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from app.chat.remote import display_name
 from app.store.records import ConversationRecord, StoredMessage
+from app.store.tree import BranchPosition
 
 EXPORT_FORMAT = "hearth-conversation"
-EXPORT_VERSION = 2  # 2: messages carry "thinking" apart from "content"
+EXPORT_VERSION = 3  # 2: messages carry "thinking"; 3: the whole tree (id, parent_id, current_leaf)
 
 _SPEAKERS = {"user": "You", "assistant": "Assistant", "system": "System", "notice": "Notice"}
 
@@ -31,9 +32,16 @@ def _local(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp).astimezone().strftime("%Y-%m-%d %H:%M %z")
 
 
-def export_markdown(record: ConversationRecord, messages: Sequence[StoredMessage]) -> str:
+def export_markdown(
+    record: ConversationRecord,
+    messages: Sequence[StoredMessage],
+    branches: Mapping[int, BranchPosition] | None = None,
+) -> str:
     """``# Title``, a details line, then one ``**You:**``/``**Assistant:**`` section per
-    message with its content verbatim; a reply's thinking comes first, as a quoted block."""
+    message of the path shown, with its content verbatim; a reply's thinking comes first,
+    as a quoted block, and its figures after it. ``branches`` (the store's
+    ``branch_positions``) adds a note where a message has other versions."""
+    branches = branches or {}
     title = " ".join(record.title.split()) or "Untitled"
     details = [f"Created {_local(record.created_at)}"]
     if (name := model_name(record.model_path)) is not None:
@@ -47,7 +55,38 @@ def export_markdown(record: ConversationRecord, messages: Sequence[StoredMessage
         parts.append(message.content)
         if not message.complete:
             parts.append("*(reply incomplete)*")
+        if (figures := reply_figures(message.stats)) is not None:
+            parts.append(f"*{figures}*")
+        if (position := branches.get(message.id)) is not None:
+            parts.append(f"*{_versions_note(message, position)}*")
     return "\n\n".join(parts) + "\n"
+
+
+def _versions_note(message: StoredMessage, position: BranchPosition) -> str:
+    others = position.count - 1
+    what = "reply" if message.role == "assistant" else "message"
+    versions = "version" if others == 1 else "versions"
+    return (
+        f"(version {position.label} of this {what}; the {others} other {versions} are kept"
+        " in Hearth and in the JSON export)"
+    )
+
+
+def reply_figures(stats: Mapping[str, Any] | None) -> str | None:
+    """A reply's figures in one line, e.g. "42 tokens · 12.5 tokens/s · 0.31 s to first
+    token"; None when it has none."""
+    if not stats:
+        return None
+    figures = []
+    if isinstance(tokens := stats.get("generated_tokens"), int) and tokens > 0:
+        figures.append(f"{tokens} tokens")
+    if isinstance(thought := stats.get("thinking_tokens"), int) and thought > 0:
+        figures.append(f"{thought} thinking tokens")
+    if isinstance(rate := stats.get("decode_tps"), int | float) and rate > 0:
+        figures.append(f"{rate:.1f} tokens/s")
+    if isinstance(ttft := stats.get("ttft_s"), int | float) and ttft > 0:
+        figures.append(f"{ttft:.2f} s to first token")
+    return " · ".join(figures) or None
 
 
 def _thinking_markdown(message: StoredMessage) -> str:
@@ -70,6 +109,8 @@ def _finite(value: Any) -> Any:
 
 def _message_json(message: StoredMessage) -> dict[str, Any]:
     return {
+        "id": message.id,
+        "parent_id": message.parent_id,
         "role": message.role,
         "content": message.content,
         "thinking": message.thinking or None,
@@ -80,9 +121,17 @@ def _message_json(message: StoredMessage) -> dict[str, Any]:
 
 
 def export_document(
-    record: ConversationRecord, messages: Sequence[StoredMessage]
+    record: ConversationRecord,
+    messages: Sequence[StoredMessage],
+    *,
+    current_leaf: int | None = None,
+    source_id: str | None = None,
 ) -> dict[str, Any]:
-    """One conversation as JSON-ready values (non-finite numbers already replaced by None)."""
+    """One conversation as JSON-ready values (non-finite numbers already replaced by None).
+    ``messages`` is the whole tree (``ChatStore.all_messages``) or a path; ``current_leaf``
+    names the message the conversation reads up to (default: the last one)."""
+    if current_leaf is None and messages:
+        current_leaf = messages[-1].id
     document = {
         "format": EXPORT_FORMAT,
         "schema_version": EXPORT_VERSION,
@@ -92,16 +141,24 @@ def export_document(
         "created_at": _iso(record.created_at),
         "updated_at": _iso(record.updated_at),
         "settings": record.settings,
+        "source_id": source_id,
+        "current_leaf": current_leaf,
         "messages": [_message_json(message) for message in messages],
     }
     finite: dict[str, Any] = _finite(document)
     return finite
 
 
-def export_json(record: ConversationRecord, messages: Sequence[StoredMessage]) -> str:
+def export_json(
+    record: ConversationRecord,
+    messages: Sequence[StoredMessage],
+    *,
+    current_leaf: int | None = None,
+    source_id: str | None = None,
+) -> str:
     """Pretty JSON: format and version, title, model, timestamps (ISO 8601, UTC), settings,
-    and the messages with their roles and stats."""
-    document = export_document(record, messages)
+    the current leaf, and the messages with their ids, parents, roles, thinking and stats."""
+    document = export_document(record, messages, current_leaf=current_leaf, source_id=source_id)
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 

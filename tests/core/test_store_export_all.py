@@ -1,5 +1,6 @@
 """Export-all and import, streamed: one JSON document per line, progress per conversation,
-a stopped export leaves nothing, and imported messages are searchable at once."""
+a stopped export leaves nothing, imported messages are searchable at once, and a bad
+conversation anywhere in the file imports nothing."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from app.store import ChatStore
-from app.store.export_all import ExportStopped, export_all, import_all
+from app.store.export_all import ExportStopped, export_all
 from app.store.search import find
+from app.transfer import BadFileError, import_file
 
 
 def _history(store: ChatStore, chats: int) -> None:
@@ -35,7 +37,7 @@ def test_export_all_then_import_round_trips(tmp_path: Path) -> None:
         "assistant",
     ]
     with ChatStore(tmp_path / "b.sqlite3") as store:
-        assert import_all(store, out) == 449
+        assert import_file(store, out).conversations == 449
         assert store.count_conversations() == 449
         titles = [hit.conversation.title for hit in find(store._conn, "QUESTION 17 about").hits]
         assert titles == ["chat 17"]
@@ -62,19 +64,20 @@ def test_stopped_export_leaves_no_file(tmp_path: Path) -> None:
     assert not out.exists() and list(tmp_path.glob("*.tmp")) == []
 
 
-def test_import_names_the_bad_line_and_keeps_what_came_before(tmp_path: Path) -> None:
+def test_import_names_the_bad_conversation_and_imports_nothing(tmp_path: Path) -> None:
     when = "2024-01-01T00:00:00+00:00"
     message = {"role": "user", "content": "hi", "created_at": when, "complete": True, "stats": None}
     good = {
         "format": "hearth-conversation",
+        "id": "c1",
         "title": "ok",
         "created_at": when,
         "messages": [message],
     }
-    bad = dict(good, messages=[dict(message, role="robot")])
+    bad = dict(good, id="c2", messages=[dict(message, role="robot")])
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
     with ChatStore(tmp_path / "b.sqlite3") as store:
-        with pytest.raises(ValueError, match="line 2"):
-            import_all(store, source)
-        assert [r.title for r in store.list_conversations()] == ["ok"]
+        with pytest.raises(BadFileError, match=r"conversation 2 .*unknown role 'robot'"):
+            import_file(store, source)
+        assert store.list_conversations() == []  # one transaction: nothing half-imported
