@@ -113,7 +113,6 @@ def write_all(
     added = messages = branches = 0
     with store._transaction() as db:
         for conversation in conversations:
-            skipped.update(conversation.skipped)
             if conversation.source_id in seen:
                 skipped[TWICE] += 1
             elif _known(db, conversation.source_id):
@@ -121,6 +120,7 @@ def write_all(
             elif not conversation.nodes:
                 skipped[EMPTY] += 1
             else:
+                skipped.update(conversation.skipped)
                 wrote, alternatives = _write_one(db, conversation)
                 messages += wrote
                 branches += alternatives
