@@ -69,7 +69,7 @@ def test_damaged_bytes_inside_a_zip(tmp_path: Path) -> None:
         data[offset] ^= 0x5A
     archive.write_bytes(bytes(data))
     with ChatStore(tmp_path / "c.sqlite3") as store:
-        with pytest.raises(BadFileError, match="export.zip is a damaged zip file"):
+        with pytest.raises(BadFileError, match=r"export\.zip is a damaged zip file"):
             import_file(store, archive)
         assert store.count_conversations() == 0
 
