@@ -13,7 +13,8 @@ from PySide6.QtCore import QObject, QStandardPaths, Signal, SignalInstance
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from app.session import ChatSession
-from app.store import ChatStore, export_json, export_markdown, suggested_filename
+from app.store import ChatStore, suggested_filename
+from app.store.export_tree import export_conversation
 from app.store.search import SearchHit, SearchResult
 from app.ui.conversations.conversation_list import ConversationList
 from app.ui.conversations.search_runner import SearchRunner
@@ -150,10 +151,7 @@ class ConversationController(QObject):
         record = self._store.conversation(conversation_id)
         if record is None:
             return
-        messages = self._store.messages(conversation_id)
-        text = (
-            export_json(record, messages) if kind == "json" else export_markdown(record, messages)
-        )
+        text = export_conversation(self._store, conversation_id, kind)  # JSON: the whole tree
         try:
             path.write_text(text, encoding="utf-8")
         except OSError as error:

@@ -49,6 +49,7 @@ from app.ui.panels.inspector_panel import InspectorPanel
 from app.ui.panels.stats_panel import StatsPanel
 from app.ui.server.api_server_controller import ApiServerController
 from app.ui.server.api_server_panel import ApiServerPanel
+from app.ui.shell.import_export import ImportExport
 from app.ui.shell.inspector_link import InspectorLink, stats_tabs
 from app.ui.shell.model_choice import ModelChoice
 from app.ui.shell.server_wiring import ServerWiring
@@ -100,6 +101,8 @@ class MainWindow(QMainWindow):
             self.models, self.settings_controller, self.chat.stop, default_model, self
         )
         self.window_actions = self._build_actions()
+        self.import_export = ImportExport(store, self.conversations.refresh, self)
+        self.import_export.install(self.menuBar(), self.window_actions.by_name)
         self.api_server = ApiServerController(runner, self)
         self.inspector.set_bandwidth(settings.memory_bandwidth_gbps)
         self.inspector_link = InspectorLink(
@@ -188,7 +191,7 @@ class MainWindow(QMainWindow):
         )
 
     def _connect(self) -> None:
-        for source in (self.chat, self.conversations, self.model_choice):
+        for source in (self.chat, self.conversations, self.model_choice, self.import_export):
             source.status.connect(self.show_status)
         self.models.loaded.connect(self._on_models_loaded)
         self.models.loaded.connect(self.token_count.set_model)

@@ -1,0 +1,97 @@
+"""File > Import… and File > Export all… in the window: the work runs off the GUI thread,
+the list refreshes, one sentence says what happened, a bad file says what is wrong."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
+
+import app.ui.shell.import_export as import_export
+from app.store import ChatStore
+from tests.core.transfer_samples import chatgpt_export, write_json
+from tests.ui.window_helpers import WindowFactory, send
+
+
+def test_menu_offers_import_and_export_all(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window(start=False).window
+    file_menu = window.menuBar().actions()[0].menu()
+    names = [a.objectName() for a in file_menu.actions()]
+    assert names.index("import_action") == names.index("export_json_action") + 1
+    assert names.index("export_all_action") == names.index("import_action") + 1
+    window.action("import_action").trigger()
+    dialog = window.findChild(QFileDialog, "import_dialog")
+    assert dialog is not None and dialog.isVisible()
+    dialog.reject()
+
+
+def test_import_runs_off_the_gui_thread_and_refreshes_the_list(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = make_window()
+    window = built.window
+    send(qtbot, window, "Already here")
+    threads: list[str] = []
+    real = import_export.import_file
+
+    def spy(*args: object, **kwargs: object) -> object:
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(import_export, "import_file", spy)
+    source = write_json(tmp_path / "conversations.json", chatgpt_export())
+    with qtbot.waitSignal(window.import_export.imported, timeout=10_000) as caught:
+        window.import_export.import_file(source)
+    assert threads == ["hearth-transfer"]
+    assert caught.args[0].conversations == 2
+    titles = window.conversation_list.titles()
+    assert "Trip ✈️ to Lisbon" in titles and "Already here" in titles
+    assert window.statusBar().currentMessage() == (
+        "Imported 2 conversations with 11 messages and 1 alternative branch"
+        " (skipped: 1 hidden message; 1 empty message)."
+    )
+    with qtbot.waitSignal(window.import_export.imported, timeout=10_000):
+        window.import_export.import_file(source)
+    assert window.statusBar().currentMessage().startswith("Nothing new to import")
+
+
+def test_bad_file_says_what_is_wrong(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    built = make_window(start=False)
+    window = built.window
+    window.import_export.show_errors = False
+    bad = tmp_path / "photo.jpg"
+    bad.write_bytes(b"\xff\xd8\xff\xe0 not json")
+    with qtbot.waitSignal(window.import_export.failed, timeout=10_000) as caught:
+        window.import_export.import_file(bad)
+    assert caught.args[0] == "photo.jpg is not UTF-8 text (invalid start byte)"
+    assert window.statusBar().currentMessage() == caught.args[0]
+    assert built.store.count_conversations() == 0 and not window.import_export.busy
+
+
+def test_export_all_then_import_into_an_empty_database(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    built = make_window()
+    window = built.window
+    send(qtbot, window, "First chat")
+    window.conversations.new()
+    send(qtbot, window, "Second chat 🙂")
+    out = tmp_path / "all.jsonl"
+    with qtbot.waitSignal(window.import_export.exported, timeout=10_000):
+        window.import_export.export_all(out)
+    assert window.statusBar().currentMessage() == f"Exported all chats to {out}"
+    with ChatStore(tmp_path / "empty.sqlite3") as other:
+        report = import_export.import_file(other, out)
+        assert (report.conversations, report.messages) == (2, 4)
+        contents = sorted(
+            m.content for c in other.list_conversations() for m in other.messages(c.id)
+        )
+    original = sorted(
+        m.content for c in built.store.list_conversations() for m in built.store.messages(c.id)
+    )
+    assert contents == original
