@@ -55,7 +55,9 @@ class ImportReport:
 
     def sentence(self) -> str:
         """One sentence for a person: what came in and what did not."""
-        if self.conversations == 0 and self.skipped:
+        if self.conversations == 0 and not self.skipped:
+            return "Nothing to import: the file holds no conversations."
+        if self.conversations == 0:
             said = "Nothing new to import"
         else:
             said = (

@@ -21,10 +21,12 @@ from app.transfer.model import ImportedConversation, ImportedNode, ImportReport
 from app.transfer.order import parents_first
 
 ALREADY = "conversations already imported"
+IN_TRASH = "conversations already imported, now in the trash"
 TWICE = "conversations listed twice in the file"
 EMPTY = "conversations without messages"
 _SINGULAR = {
     ALREADY: "conversation already imported",
+    IN_TRASH: "conversation already imported, now in the trash",
     TWICE: "conversation listed twice in the file",
     EMPTY: "conversation without messages",
     "hidden messages": "hidden message",
@@ -42,12 +44,16 @@ def reasons(counts: Counter[str]) -> list[str]:
     return [f"{n:,} {_SINGULAR.get(r, r) if n == 1 else r}" for r, n in counts.items()]
 
 
-def _known(db: sqlite3.Connection, source_id: str) -> bool:
+def _known(db: sqlite3.Connection, source_id: str) -> str | None:
+    """Why the conversation is skipped (ALREADY, IN_TRASH), None when it is new."""
     own = source_id.removeprefix("hearth:") if source_id.startswith("hearth:") else None
     row = db.execute(
-        "SELECT 1 FROM conversations WHERE source_id = ? OR id = ? LIMIT 1", (source_id, own)
+        "SELECT min(deleted_at IS NOT NULL) FROM conversations WHERE source_id = ? OR id = ?",
+        (source_id, own),
     ).fetchone()
-    return row is not None
+    if row is None or row[0] is None:
+        return None
+    return IN_TRASH if row[0] else ALREADY
 
 
 def _next_id(db: sqlite3.Connection) -> int:
@@ -115,8 +121,8 @@ def write_all(
         for conversation in conversations:
             if conversation.source_id in seen:
                 skipped[TWICE] += 1
-            elif _known(db, conversation.source_id):
-                skipped[ALREADY] += 1
+            elif (known := _known(db, conversation.source_id)) is not None:
+                skipped[known] += 1
             elif not conversation.nodes:
                 skipped[EMPTY] += 1
             else:

@@ -76,3 +76,17 @@ def test_the_zip_reads_like_the_json_and_a_second_import_adds_nothing(
     assert store.count_conversations() == 2
     rows = store._conn.execute("SELECT source_id FROM conversations ORDER BY source_id")
     assert [r[0] for r in rows] == ["chatgpt:conv-quotes", "chatgpt:conv-trip"]
+
+
+def test_reimport_of_a_trashed_chat_says_so_and_an_empty_list_says_so(
+    store: ChatStore, tmp_path: Path
+) -> None:
+    source = write_json(tmp_path / "conversations.json", chatgpt_export())
+    import_file(store, source)
+    store.delete_conversation(_by_title(store, "Trip ✈️ to Lisbon"))
+    assert import_file(store, source).skipped == [
+        "1 conversation already imported, now in the trash",
+        "1 conversation already imported",
+    ]
+    empty = import_file(store, write_json(tmp_path / "empty.json", []))
+    assert empty.sentence() == "Nothing to import: the file holds no conversations."
