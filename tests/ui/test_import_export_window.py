@@ -95,3 +95,19 @@ def test_export_all_then_import_into_an_empty_database(
         m.content for c in built.store.list_conversations() for m in built.store.messages(c.id)
     )
     assert contents == original
+
+
+def test_a_store_in_memory_imports_too(qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from app.store.connection import MEMORY
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    refreshed: list[bool] = []
+    with ChatStore(MEMORY) as store:
+        transfer = import_export.ImportExport(store, lambda: refreshed.append(True), parent)
+        source = write_json(tmp_path / "conversations.json", chatgpt_export())
+        with qtbot.waitSignal(transfer.imported, timeout=10_000):
+            transfer.import_file(source)
+        assert refreshed == [True] and store.count_conversations() == 2
