@@ -93,6 +93,8 @@ def iter_items(
         yield from _array(buffer, name)
         return
     if first != "{":
+        if first in '"-0123456789tfn':
+            raise BadFileError(f"{name} holds a single JSON value, not a list of conversations")
         raise BadFileError(f"{name} is not a JSON file (it starts with {first!r})")
     while (following := buffer.peek()) is not None:
         if following != "{":

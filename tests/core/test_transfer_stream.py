@@ -55,6 +55,7 @@ def test_reads_in_chunks_not_the_whole_file(monkeypatch: pytest.MonkeyPatch) -> 
         ('[{"a": 1}] trailing', "has more text after its list ends"),
         ('{"a": 1}\n{"b": 2}\n3', "expected a JSON object at line 3, found '3'"),
         ('[{"a": tru}]', r"is not valid JSON: Expecting value at line 1"),
+        ('"just a string"', "holds a single JSON value, not a list of conversations"),
     ],
 )
 def test_malformed_streams_say_where(text: str, problem: str) -> None:
