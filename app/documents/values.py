@@ -1,0 +1,90 @@
+"""Plain values of the documents feature."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+UnreadableKind = Literal[
+    "too_large", "missing", "permission", "encrypted", "no_text", "broken", "binary", "unsupported"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A run of text with one location: "page 3", "Installing > Linux", or "" for the top."""
+
+    text: str
+    location: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """One indexed passage of a file."""
+
+    ordinal: int
+    location: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A retrieved passage, best first; `score` is the fused (or single-method) score."""
+
+    file: str
+    location: str
+    score: float
+    text: str
+
+    def as_source(self, passage_chars: int = 600) -> dict[str, Any]:
+        """The reply's `stats["sources"]` entry."""
+        return {
+            "file": self.file,
+            "location": self.location,
+            "score": round(self.score, 6),
+            "passage": self.text[:passage_chars],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A file that could not be read, and why, in plain words. Never skipped silently."""
+
+    path: str
+    kind: UnreadableKind
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    """Folders and files indexed together, for one conversation (or all when None)."""
+
+    id: int
+    name: str
+    conversation_id: str | None
+    roots: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexProgress:
+    """How far an indexing run got."""
+
+    done: int
+    total: int
+    path: str
+    chunks: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    """What one indexing run changed."""
+
+    added: int
+    updated: int
+    unchanged: int
+    removed: int
+    unreadable: tuple[Unreadable, ...]
+    chunks: int
+    pages: int
+    seconds: float
+    paused: bool = False
