@@ -53,7 +53,7 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
     """A new connection for the calling thread, the schema created if needed."""
     target = path or index_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(target), timeout=10.0, isolation_level=None)
+    conn = sqlite3.connect(str(target), timeout=10.0, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA synchronous=NORMAL")
@@ -129,3 +129,26 @@ def counts(conn: sqlite3.Connection, collection_id: int) -> tuple[int, int]:
         (collection_id,),
     ).fetchone()[0]
     return int(files), int(chunks)
+
+
+ATTACHMENTS = "Attachments"
+
+
+def attachments_collection(
+    conn: sqlite3.Connection, conversation_id: str, files: Sequence[Path]
+) -> Collection:
+    """The conversation's collection of attached files, created or grown to hold `files`."""
+    found = next(
+        (
+            c
+            for c in collections(conn, conversation_id)
+            if c.name == ATTACHMENTS and c.conversation_id == conversation_id
+        ),
+        None,
+    )
+    if found is None:
+        return add_collection(conn, ATTACHMENTS, files, conversation_id)
+    roots = tuple(dict.fromkeys([*found.roots, *(str(Path(f).resolve()) for f in files)]))
+    if roots != found.roots:
+        conn.execute("UPDATE collections SET roots = ? WHERE id = ?", (json.dumps(roots), found.id))
+    return Collection(found.id, found.name, conversation_id, roots)

@@ -88,3 +88,20 @@ class SyncReport:
     pages: int
     seconds: float
     paused: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentTurn:
+    """What documents add to one turn: the text the model reads instead of the person's
+    message, the attachments to remember on the stored message, the sources of the reply."""
+
+    prompt: str
+    attachments: tuple[dict[str, Any], ...]
+    sources: tuple[dict[str, Any], ...]
+    retrieval_s: float
+
+    def user_stats(self) -> dict[str, Any]:
+        return {"attachments": list(self.attachments)}
+
+    def reply_stats(self) -> dict[str, Any]:
+        return {"sources": list(self.sources), "retrieval_s": round(self.retrieval_s, 4)}
