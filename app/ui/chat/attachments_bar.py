@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QUrl, Signal
 from PySide6.QtGui import QDragMoveEvent, QDropEvent, QGuiApplication, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from app.documents.context import AttachmentPlan, describe
 
@@ -39,17 +39,25 @@ class AttachmentsBar(QWidget):
         self.workers: Any = None  # DocumentWorkers, set by the chat controller
         self.plans: list[AttachmentPlan] = []
         self._paths: list[Path] = []
-        self.attach_button = QPushButton("Attach…", self)
-        self.attach_button.setObjectName("attach_button")
-        self.attach_button.setToolTip("Attach files (or drop them on the box, or paste a path)")
-        self.documents_button = QPushButton("Documents…", self)
-        self.documents_button.setObjectName("documents_button")
-        self.documents_button.setToolTip("Folders indexed for this conversation or for all")
+        self.attach_button = self._button(
+            "attach_button",
+            "📎",
+            "Attach files",
+            "Attach files (or drop them on the box, or paste a path)",
+        )
+        self.documents_button = self._button(
+            "documents_button",
+            "📚",
+            "Documents",
+            "Folders indexed for this conversation or for all",
+        )
         self.label = QLabel(self)
         self.label.setObjectName("attachments_label")
         self.label.setWordWrap(True)
-        self.clear_button = QPushButton("Remove", self)
-        self.clear_button.setObjectName("clear_attachments_button")
+        self.label.setAccessibleName("Attachments")
+        self.clear_button = self._button(
+            "clear_attachments_button", "✕", "Remove the attachments", "Remove the attachments"
+        )
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.attach_button)
@@ -60,6 +68,14 @@ class AttachmentsBar(QWidget):
         self.documents_button.clicked.connect(self.documents_requested)
         self.clear_button.clicked.connect(self.clear)
         self._show()
+
+    def _button(self, name: str, text: str, accessible: str, tip: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(text)
+        button.setObjectName(name)
+        button.setAccessibleName(accessible)
+        button.setToolTip(tip)
+        return button
 
     # -- the list ------------------------------------------------------------------------
     @property
