@@ -15,6 +15,8 @@ from typing import Any, TextIO
 
 from app.chat.values import Message
 from app.documents import index_db
+from app.documents.errors import UnreadableFile
+from app.documents.extract import extract
 from app.documents.service import DocumentLibrary
 from app.documents.values import DocumentTurn, IndexProgress
 
@@ -34,6 +36,10 @@ class CliDocuments:
         if not self._path.exists():
             raise FileNotFoundError(f"--docs: {self._path} does not exist")
         if not self._path.is_dir():
+            try:
+                extract(self._path)
+            except UnreadableFile as error:
+                raise ValueError(f"--docs: {self._path} cannot be read: {error.reason}") from error
             return
         conn = self._library.indexer.connection
         found = next(
@@ -57,10 +63,9 @@ class CliDocuments:
     def messages(self, history: Sequence[Message]) -> list[Message]:
         """The history with its last user message replaced by the documents prompt."""
         question = history[-1].content
-        if self._collection is None:
-            turn = self._library.turn(
-                question, [self._path], CLI_CONVERSATION, self._budget, collection_ids=[]
-            )
+        if self._collection is None:  # one file: its own "conversation", no other file's passages
+            key = f"{CLI_CONVERSATION}:{self._path}"
+            turn = self._library.turn(question, [self._path], key, self._budget, collection_ids=[])
         else:
             turn = self._library.turn(
                 question, (), CLI_CONVERSATION, self._budget, collection_ids=[self._collection]

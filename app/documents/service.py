@@ -22,6 +22,7 @@ class DocumentLibrary:
         self._embedder = embedder or default_embedder()
         self._indexer: Indexer | None = None
         self._retriever: Retriever | None = None
+        self._attacher: Indexer | None = None  # the retrieval thread's own, for attachments
         self._lock = threading.Lock()
 
     @property
@@ -38,8 +39,17 @@ class DocumentLibrary:
                 self._retriever = Retriever(self._embedder, self._path)
             return self._retriever
 
+    @property
+    def attacher(self) -> Indexer:
+        """Indexes large attachments on the retrieval thread (its own connection, so it
+        never shares one with a collection being indexed on the indexing thread)."""
+        with self._lock:
+            if self._attacher is None:
+                self._attacher = Indexer(self._embedder, self._path)
+            return self._attacher
+
     def close(self) -> None:
-        for part in (self._indexer, self._retriever):
+        for part in (self._indexer, self._retriever, self._attacher):
             if part is not None:
                 part.close()
 
@@ -87,10 +97,10 @@ class DocumentLibrary:
         large = [Path(p.path) for p in plans if p.mode == "passages"]
         ids: list[int] = []
         if large:
-            conn = self.indexer.connection
+            conn = self.attacher.connection
             key = conversation_id or "cli"
             attached = index_db.attachments_collection(conn, key, large)
-            self.indexer.sync(attached.id)
+            self.attacher.sync(attached.id)
             ids.append(attached.id)
         if collection_ids is None:
             ids += [c.id for c in self.searched_collections(conversation_id)]
