@@ -149,8 +149,9 @@ def _chat_loop(
         if docs is not None and not args.json:
             docs.print_sources(stdout)
         if args.json:
-            extra = docs.json_fields() if docs else {}
-            print(json.dumps({**finished.stats.as_json(), **extra}), file=stdout, flush=True)
+            stats = finished.stats.as_json()
+            extra = docs.json_fields(stats) if docs else {}
+            print(json.dumps({**stats, **extra}), file=stdout, flush=True)
     return status
 
 

@@ -73,14 +73,20 @@ class CliDocuments:
         self.last = turn
         return [*history[:-1], replace(history[-1], content=turn.prompt)]
 
-    def json_fields(self) -> dict[str, Any]:
+    def json_fields(self, stats: dict[str, Any]) -> dict[str, Any]:
+        """`sources` (the passages, rank order) and `retrieval_s` for the turn's JSON line;
+        the figures' own provenance (TurnStats' "sources") moves to `figure_sources`."""
         if self.last is None:
             return {}
         sources = [
             {"file": s["file"], "location": s["location"], "score": s["score"]}
             for s in self.last.sources
         ]
-        return {"sources": sources, "retrieval_s": round(self.last.retrieval_s, 4)}
+        return {
+            "figure_sources": stats.get("sources", {}),
+            "sources": sources,
+            "retrieval_s": round(self.last.retrieval_s, 4),
+        }
 
     def print_sources(self, out: TextIO) -> None:
         if self.last is None or not self.last.sources:

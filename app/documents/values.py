@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+DOCUMENT_SOURCES = "document_sources"  # the reply's stats key for the passages it used
 UnreadableKind = Literal[
     "too_large", "missing", "permission", "encrypted", "no_text", "broken", "binary", "unsupported"
 ]
@@ -37,7 +38,7 @@ class Passage:
     text: str
 
     def as_source(self, passage_chars: int = 600) -> dict[str, Any]:
-        """The reply's `stats["sources"]` entry."""
+        """The reply's `stats["document_sources"]` entry."""
         return {
             "file": self.file,
             "location": self.location,
@@ -104,4 +105,9 @@ class DocumentTurn:
         return {"attachments": list(self.attachments)}
 
     def reply_stats(self) -> dict[str, Any]:
-        return {"sources": list(self.sources), "retrieval_s": round(self.retrieval_s, 4)}
+        # Not "sources": TurnStats.as_json() already uses that key for where each figure
+        # came from (a remote server's usage, its timings, the client's clock).
+        return {
+            DOCUMENT_SOURCES: list(self.sources),
+            "retrieval_s": round(self.retrieval_s, 4),
+        }

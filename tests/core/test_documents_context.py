@@ -78,8 +78,9 @@ def test_the_session_sends_the_context_but_stores_the_persons_text(
     user, reply = store.messages(record.id)
     assert user.content == "password?"
     assert user.stats == {"attachments": [a for a in turn.attachments]}
-    assert reply.stats is not None and reply.stats["sources"] == list(turn.sources)
-    assert reply.stats["sources"][0]["location"] == "Minutes > Meeting special"
+    assert reply.stats is not None and reply.stats["document_sources"] == list(turn.sources)
+    assert reply.stats["document_sources"][0]["location"] == "Minutes > Meeting special"
+    assert reply.stats["sources"] == {}  # TurnStats' own key (figure provenance) untouched
     chat.send("and again?")  # later turns send the stored text: no stale context
     assert runner.calls[1][1][-3].content == "password?"
     assert runner.calls[1][1][-1].content == "and again?"

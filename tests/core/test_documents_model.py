@@ -40,5 +40,6 @@ def test_the_answer_comes_from_the_retrieved_passage(default_model: Path, tmp_pa
     assert 250 < int(stats["prompt_tokens"]) < 1024  # five passages read, not the whole file
     assert "PELICAN" in answer.upper()
     without, plain = _ask(["--model", str(default_model)])
-    assert "PELICAN" not in without.upper() and "sources" not in plain
+    assert "PELICAN" not in without.upper() and plain["sources"] == {}  # TurnStats' own key
+    assert "retrieval_s" not in plain and stats["figure_sources"] == {}
     assert int(plain["prompt_tokens"]) < 60

@@ -83,7 +83,10 @@ def test_attach_send_and_see_the_sources(
     assert [a["mode"] for a in user.stats["attachments"]] == ["whole", "whole", "unreadable"]
     assert reply.content.startswith("You said: Context from your documents:")
     assert "ORCHID-51" in reply.content and "colony number 88" in reply.content
-    assert [Path(s["file"]).name for s in reply.stats["sources"]] == ["notes.md", "guide.docx"]
+    assert [Path(s["file"]).name for s in reply.stats["document_sources"]] == [
+        "notes.md",
+        "guide.docx",
+    ]
     assert bar.paths == []  # attachments belong to the message that was sent
     assert all(name.startswith("hearth-docs") for name in window.chat.documents.workers.threads)
     qtbot.waitUntil(lambda: "Sources: " in window.transcript.toHtml(), timeout=5_000)
@@ -138,7 +141,7 @@ def test_a_folder_collection_is_indexed_watched_searched_paused_and_removed(
     qtbot.waitUntil(lambda: len(built.messages()) == 2 and not window.session.busy, timeout=10_000)
     reply = built.messages()[1]
     assert "cabinet 12" in reply.content
-    assert Path(reply.stats["sources"][0]["file"]).name == "new.md"
+    assert Path(reply.stats["document_sources"][0]["file"]).name == "new.md"
     dialog = DocumentsDialog(documents.workers, window.session.conversation_id, window)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.collections.count() == 1, timeout=5_000)
@@ -159,3 +162,20 @@ def test_a_folder_collection_is_indexed_watched_searched_paused_and_removed(
         assert index_db.counts(conn, collection_id) == (0, 0)
     finally:
         conn.close()
+
+
+def test_only_document_sources_are_listed_not_a_remote_replys_figure_sources() -> None:
+    from app.store import StoredMessage
+    from app.ui.chat.sources_html import sources_inline_html
+    from app.ui.common.theme import TranscriptColors
+
+    colors = TranscriptColors.__new__(TranscriptColors)
+    for field in TranscriptColors.__dataclass_fields__:
+        object.__setattr__(colors, field, "#000")
+    remote = {"sources": {"prompt_tokens": "usage", "decode_s": "timings"}}
+    used = {"document_sources": [{"file": "/d/a.md", "location": "Setup", "score": 0.03}]}
+    reply = StoredMessage(7, "c", "assistant", "text", 0.0, True, remote)
+    assert sources_inline_html(reply, colors) == ""
+    reply = StoredMessage(7, "c", "assistant", "text", 0.0, True, {**remote, **used})
+    assert 'href="hearth:source/7"' in sources_inline_html(reply, colors)
+    assert "[1] a.md — Setup" in sources_inline_html(reply, colors)

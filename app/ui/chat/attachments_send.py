@@ -12,6 +12,7 @@ from app.documents import index_db
 from app.documents.values import DocumentTurn, SyncReport
 from app.store import StoredMessage
 from app.ui.chat.composer import Composer
+from app.ui.chat.sources_html import document_sources
 from app.ui.documents.folder_watch import FolderWatch
 from app.ui.documents.workers import DocumentWorkers
 
@@ -82,7 +83,7 @@ class DocumentSender(QObject):
     def show_sources(self, message: StoredMessage | None) -> None:
         from app.ui.documents.sources_dialog import SourcesDialog
 
-        sources = (message.stats or {}).get("sources") if message else None
+        sources = document_sources(message)
         if sources:
             dialog = SourcesDialog(list(sources), self._composer.window())
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

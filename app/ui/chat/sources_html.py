@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import Any
 
+from app.documents.values import DOCUMENT_SOURCES
 from app.store import StoredMessage
 from app.ui.common.theme import TranscriptColors
 
@@ -20,6 +22,16 @@ def _name(entry: dict[str, object]) -> str:
     return f"{name} — {location}" if location else name
 
 
+def document_sources(message: StoredMessage | None) -> list[dict[str, Any]]:
+    """The passages a reply used (its stats' "document_sources"), [] for any other message."""
+    if message is None or message.role != "assistant":
+        return []
+    found = (message.stats or {}).get(DOCUMENT_SOURCES)
+    if not isinstance(found, list):
+        return []
+    return [entry for entry in found if isinstance(entry, dict) and "file" in entry]
+
+
 def sources_inline_html(message: StoredMessage, colors: TranscriptColors) -> str:
     """Inline HTML ending in a line break (it goes before the footer's actions, which are
     replaced in place), or "" when the message used no documents."""
@@ -29,7 +41,7 @@ def sources_inline_html(message: StoredMessage, colors: TranscriptColors) -> str
             html.escape(Path(str(a.get("file", ""))).name) for a in stats["attachments"]
         )
         return f'<span style="color:{colors.muted};font-size:small;">📎 {names}</span><br>'
-    sources = stats.get("sources") if message.role == "assistant" else None
+    sources = document_sources(message)
     if not sources:
         return ""
     link = f"hearth:{SOURCE_ACTION}/{message.id}"
