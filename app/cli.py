@@ -13,6 +13,7 @@ from typing import TextIO
 from app.chat.events import PromptEvaluated, PromptProgress, TokensReceived, TurnFinished
 from app.chat.progress_text import prompt_progress_text
 from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
+from app.cli_docs import CliDocuments, open_docs
 from app.cli_thinking import ThinkingPrinter
 from app.default_model import default_model_path
 from app.engine.errors import EngineError
@@ -69,6 +70,11 @@ def run_cli(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             file=stdout,
         )
         return 2
+    try:
+        docs = open_docs(getattr(args, "docs", None), load.n_ctx)
+    except (OSError, ValueError) as error:
+        print(f"error: {error}", file=stdout)
+        return 2
     runner = EngineRunner(factory)
     try:
         try:
@@ -78,9 +84,11 @@ def run_cli(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             return 2
         if not args.json:
             print(f"{_loaded_line(info)} Type a message; Ctrl+D quits.", file=stdout, flush=True)
-        return _chat_loop(runner, args, settings, params, stdin, stdout)
+        return _chat_loop(runner, args, settings, params, stdin, stdout, docs)
     finally:
         runner.shutdown()
+        if docs is not None:
+            docs.close()
 
 
 def _engine_for(
@@ -119,6 +127,7 @@ def _chat_loop(
     params: GenerationParams,
     stdin: TextIO,
     stdout: TextIO,
+    docs: CliDocuments | None = None,
 ) -> int:
     conversation = uuid.uuid4().hex
     system = args.system if args.system is not None else settings.system_prompt
@@ -129,15 +138,20 @@ def _chat_loop(
         if not text.strip():
             continue
         history.append(Message("user", text))
-        finished = _stream_reply(runner, conversation, history, params, stdout)
+        sent = docs.messages(history) if docs else history
+        finished = _stream_reply(runner, conversation, sent, params, stdout)
         if finished.error:
             print(f"error: {finished.error}", file=stdout, flush=True)
             history.pop()
             status = 1
         elif finished.text:  # a reply that never finished thinking has no answer to keep
             history.append(Message("assistant", finished.text, finished.thinking))
+        if docs is not None and not args.json:
+            docs.print_sources(stdout)
         if args.json:
-            print(json.dumps(finished.stats.as_json()), file=stdout, flush=True)
+            stats = finished.stats.as_json()
+            extra = docs.json_fields(stats) if docs else {}
+            print(json.dumps({**stats, **extra}), file=stdout, flush=True)
     return status
 
 

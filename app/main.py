@@ -95,6 +95,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="reasoning models: close the thinking after N tokens so the model answers",
     )
     parser.add_argument(
+        "--docs", metavar="PATH", help="with --cli: answer from this file or folder (retrieval)"
+    )
+    parser.add_argument(
         "--self-test",
         action="store_true",
         help="load the default model offscreen, answer one prompt, print stats, exit",

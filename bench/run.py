@@ -16,6 +16,8 @@ a median misses its target (bench/spread.py).
    of 400 earlier messages (bench/gui_stall.py; one run, it is not a ratio).
 5. api_server: `hearth --serve` vs `python -m llama_cpp.server --cache true`, a client
    resending history for 12 turns, one conversation and two alternating (bench/api_server.py).
+6. retrieval: documents search on a generated corpus with planted facts: recall@5 and MRR
+   for BM25, vectors and fused; pages/s; query latency at 1k/10k chunks (bench/retrieval.py).
 Never run two of these at once: llama.cpp on 2 cores slows down many times when shared.
 """
 
@@ -252,7 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs", type=int, default=5, help="interleaved pairs per ratio (>= 5)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the API server comparison")
     parser.add_argument(
-        "--only", choices=["decode", "ttft", "reopen", "gui_stall", "api_server"], default=None
+        "--only",
+        choices=["decode", "ttft", "reopen", "gui_stall", "api_server", "retrieval"],
+        default=None,
     )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -280,8 +284,12 @@ def main(argv: list[str] | None = None) -> int:
             from bench.api_server import bench_api_server
 
             report["api_server"] = bench_api_server(str(path), args.rounds)
+        if args.only in (None, "retrieval"):
+            from bench.retrieval import bench_retrieval
+
+            report["retrieval"] = bench_retrieval()
     report["seconds"] = round(time.perf_counter() - started, 1)
-    report["misses"] = misses(report)
+    report["misses"] = misses(report) + report.get("retrieval", {}).get("misses", [])
     text = json.dumps(report, indent=2)
     print(text)
     if args.out:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from app.documents.values import DocumentTurn
 from app.engine.runner import TurnStream
 from app.session.turns import TurnRecorder
 from app.session.values import (
@@ -123,10 +124,13 @@ class ChatSession:
         self._reload_record()
 
     # -- turns ---------------------------------------------------------------------------
-    def send(self, text: str) -> TurnStream:
+    def send(self, text: str, documents: DocumentTurn | None = None) -> TurnStream:
         """Store the user's message and start the reply.
 
-        A message that cannot be stored is not sent: StoreWriteError, nothing changed.
+        With `documents`, the model reads `documents.prompt` (the context, then the text)
+        for this turn; the stored message keeps `text` and the attachment list, the reply's
+        stats get the sources. A message that cannot be stored is not sent:
+        StoreWriteError, nothing changed.
         """
         record = self._require_idle()
         if any(t.conversation_id == record.id for t in self._unsaved):
@@ -134,13 +138,14 @@ class ChatSession:
                 "The last reply is not saved yet (Hearth keeps retrying); send again once it is."
             )
         first = not any(m.role == "user" for m in self._store.messages(record.id))
-        self._store.add_message(record.id, "user", text)
+        user_stats = documents.user_stats() if documents else None
+        self._store.add_message(record.id, "user", text, stats=user_stats)
         if first and record.title == DEFAULT_TITLE:
             try:
                 self._store.rename(record.id, derive_title(text))
             except StoreError as error:  # a title is cosmetic: the message is stored
                 log.warning("could not set the title of %s: %s", record.id, error)
-        return self._start_turn()
+        return self._start_turn(documents)
 
     def regenerate(self) -> TurnStream:
         """Replace everything after the last user message with a new reply."""
@@ -244,7 +249,7 @@ class ChatSession:
         if self._conversation is not None:
             self._conversation = self._store.conversation(self._conversation.id)
 
-    def _start_turn(self) -> TurnStream:
+    def _start_turn(self, documents: DocumentTurn | None = None) -> TurnStream:
         record = self._conversation
         assert record is not None
         if self.model_path and record.model_path != self.model_path:
@@ -252,10 +257,13 @@ class ChatSession:
         self._reload_record()
         config = self.settings()
         messages = engine_messages(config.system_prompt, self._store.messages(record.id))
+        if documents is not None and messages and messages[-1].role == "user":
+            messages[-1] = replace(messages[-1], content=documents.prompt)
         stream = self._runner.chat(record.id, messages, config.generation)
         turn = TurnRecorder(
             self._store, record.id, stream, self._clock, dropped_before=self._dropped(record.id)
         )
+        turn.extra_stats = documents.reply_stats() if documents else {}
         self._turns.append(turn)
         self._foreground = turn
         return stream

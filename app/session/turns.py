@@ -58,6 +58,7 @@ class TurnRecorder:
         self.save_error: str | None = None  # why the last write failed (None: all saved)
         self._pending: tuple[str, bool, dict[str, Any] | None, str] | None = None
         self._announced = False  # a SaveFailed went out and no SaveRecovered since
+        self.extra_stats: dict[str, Any] = {}  # added to the reply's stats (e.g. "sources")
 
     def pump(self, foreground: bool) -> list[SessionEvent]:
         """Handle everything waiting; return the events a view of this conversation needs."""
@@ -152,7 +153,7 @@ class TurnRecorder:
 
     def _finish(self, finished: TurnFinished, foreground: bool) -> list[SessionEvent]:
         self.done = True
-        stats: dict[str, Any] = finished.stats.as_json()
+        stats: dict[str, Any] = {**finished.stats.as_json(), **self.extra_stats}
         if finished.error:
             stats["error"] = finished.error
         # A reply that ended inside its thinking has no answer: it is not complete.

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.chat.events import PromptEvaluated, PromptProgress, TokensReceived, TurnFinished
 from app.chat.progress_text import prompt_progress_text
+from app.documents.values import DocumentTurn
 from app.drafts import DraftBook
 from app.engine.runner import TurnStream
 from app.session import (
@@ -25,6 +26,7 @@ from app.session import (
     SessionEvent,
 )
 from app.store import StoreError, StoreWriteError
+from app.ui.chat.attachments_send import DocumentSender
 from app.ui.chat.composer import Composer
 from app.ui.chat.transcript_view import TranscriptView
 from app.ui.common.engine_bridge import EngineBridge
@@ -77,6 +79,9 @@ class ChatController(QObject):
         composer.stop_requested.connect(self.stop)
         transcript.action_requested.connect(self._on_transcript_action_requested)
         transcript.copied.connect(self.status)
+        self.documents = DocumentSender(
+            composer, lambda: self.session.conversation_id, self.status.emit, parent=self
+        )
 
     # -- conversations -------------------------------------------------------------------
     def open(self, conversation_id: str) -> None:
@@ -142,8 +147,13 @@ class ChatController(QObject):
 
     # -- turns ---------------------------------------------------------------------------
     def send(self, text: str) -> bool:
+        if self.documents.wants():  # attachments or collections: retrieve first, off this thread
+            return self.documents.send(text, self._send_now)
+        return self._send_now(text, None)
+
+    def _send_now(self, text: str, documents: DocumentTurn | None) -> bool:
         def begin() -> TurnStream:
-            stream = self.session.send(text)
+            stream = self.session.send(text, documents)
             self._transcript.add_message(self.session.messages()[-1])
             return stream
 
@@ -289,3 +299,6 @@ class ChatController(QObject):
             self.regenerate()
         elif action == "delete":
             self.delete_message(message_id)
+        elif action == "source":
+            found = next((m for m in self._transcript.messages if m.id == message_id), None)
+            self.documents.show_sources(found)

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.chat.attachments_bar import AttachmentsBar
+
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -72,6 +74,8 @@ class Composer(QWidget):
         )
         self.token_label.setStyleSheet("color: gray;")
         self.token_label.hide()
+        self.attachments = AttachmentsBar(self)  # documents: attach, drop or paste a path
+        self.attachments.install_on(self.edit)
         self._layout()
         self.edit.submit_requested.connect(self.submit)
         self.edit.stop_requested.connect(self.escape)
@@ -104,6 +108,7 @@ class Composer(QWidget):
         outer.addLayout(edit_bar)
         outer.addLayout(row)
         outer.addWidget(self.token_label)
+        outer.addWidget(self.attachments)
 
     # -- state ---------------------------------------------------------------------------
     def set_model_loaded(self, loaded: bool) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from app.store import StoredMessage
 from app.ui.chat.markdown_render import CodeSink, MarkdownRenderer, plain_to_html
+from app.ui.chat.sources_html import sources_inline_html
 from app.ui.common.format import format_rate, format_seconds
 from app.ui.common.theme import TranscriptColors
 
@@ -96,7 +97,7 @@ def footer_inline_html(
     stats = stats_text(message)
     if stats:
         text += f' &nbsp;&nbsp;<span style="color:{colors.muted};">{html.escape(stats)}</span>'
-    return f'<span style="font-size:small;">{text}</span>'
+    return sources_inline_html(message, colors) + f'<span style="font-size:small;">{text}</span>'
 
 
 def actions_for(message: StoredMessage, last_reply: bool) -> tuple[str, ...]:
