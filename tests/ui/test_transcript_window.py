@@ -19,7 +19,9 @@ TOTAL = 3_000
 
 def _chat(count: int) -> list[StoredMessage]:
     return [
-        StoredMessage(i, "c", "user" if i % 2 else "assistant", f"line {i} of the chat", 0.0, True, None)
+        StoredMessage(
+            i, "c", "user" if i % 2 else "assistant", f"line {i} of the chat", 0.0, True, None
+        )
         for i in range(1, count + 1)
     ]
 
