@@ -349,7 +349,13 @@ def main() -> None:
     parser.add_argument("--label", default="this code")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
+    parser.add_argument("--one", type=int, help="measure one size, print it (history_ab.py)")
+    parser.add_argument("--open-hit", action="store_true", help="only open the hit, print it")
     args = parser.parse_args()
+    if args.one is not None or args.open_hit:
+        row = open_hit() if args.open_hit else measure(args.one, args.repeats)
+        print("ROW " + json.dumps(row), flush=True)
+        return
     if args.compare:
         for path in args.compare:
             report = json.loads(path.read_text())
