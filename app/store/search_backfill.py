@@ -3,8 +3,9 @@ small transactions, so it runs beside the window, can stop at any moment (closin
 a crash) and carries on where it stopped next time.
 
 Each transaction leaves a small segment (b-tree) in the FTS5 index, and a query reads every
-segment: a freshly backfilled million messages answered in ~3x the time of the same index
-merged into one. So the backfill ends by merging the segments, in bounded steps
+segment: at 100k messages the bench's queries took 3.7 ms (median) and 76 ms (worst) on the
+freshly backfilled index, 1.3 and 12 ms on the same index merged into one segment. So the
+backfill ends by merging the segments, in bounded steps
 (FTS5's incremental 'merge' command, MERGE_PAGES pages each), which can stop and resume
 like the indexing; FTS5's 'optimize' would do it in one transaction that holds the write
 lock for a minute.
