@@ -25,4 +25,9 @@ def run_maintenance(
     should_stop: Callable[[], bool] = lambda: False,
 ) -> BackfillProgress:
     purge_trash(path)
-    return run_backfill(path, progress=progress, should_stop=should_stop)
+    done = run_backfill(path, progress=progress, should_stop=should_stop)
+    if not should_stop():
+        from app.store.opening import check_in_background
+
+        check_in_background(path)  # a big file's whole integrity check, after start-up
+    return done

@@ -20,6 +20,10 @@ from app.store.errors import SchemaTooNewError, StoreError, UnreadableDatabaseEr
 from app.store.recovery import RecoveryReport, recover
 
 log = logging.getLogger(__name__)
+# Above this size start-up checks the file's schema and conversation list only (a whole
+# quick_check reads every page: seconds at a million messages); the whole check then runs
+# in the background upkeep (`check_in_background`) and flags damage for the next start.
+FULL_CHECK_BYTES = 64 * 2**20
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,19 +44,39 @@ def separate_database_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.this-version{path.suffix}")
 
 
-def damage_of(path: Path) -> str | None:
+def _flag(path: Path) -> Path:
+    return path.with_name(path.name + ".needs-check")
+
+
+def check_in_background(path: Path) -> str | None:
+    """The whole quick_check of a file too big to check at start-up; damage found is
+    written beside it, so the next start checks it whole and recovers it."""
+    if not path.is_file() or path.stat().st_size <= FULL_CHECK_BYTES:
+        return None
+    damage = damage_of(path, whole=True)
+    if damage is not None:
+        log.warning("%s is damaged (%s); it will be recovered at the next start", path, damage)
+        _flag(path).write_text(damage, encoding="utf-8")
+    return damage
+
+
+def damage_of(path: Path, whole: bool | None = None) -> str | None:
     """What quick_check finds wrong with the file, read-only (None: sound, new or unreadable
-    for another reason, which opening reports)."""
+    for another reason, which opening reports). Not ``whole`` (the default for a big file not
+    flagged by the background check): its schema and conversation list only."""
     if not path.is_file() or path.stat().st_size == 0:
         return None
+    if whole is None:
+        whole = path.stat().st_size <= FULL_CHECK_BYTES or _flag(path).exists()
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:
         return None
     try:
-        rows = db.execute("PRAGMA quick_check").fetchall()
+        check = "PRAGMA quick_check" if whole else "PRAGMA quick_check(conversations)"
+        rows = db.execute(check).fetchall()
         if db.execute("PRAGMA user_version").fetchone()[0]:
-            db.execute("SELECT count(*) FROM messages").fetchone()
+            db.execute(f"SELECT {'count(*)' if whole else 'max(id)'} FROM messages").fetchone()
     except sqlite3.OperationalError as error:
         return str(error) if _damaged_message(str(error)) else None
     except sqlite3.DatabaseError as error:
@@ -60,7 +84,11 @@ def damage_of(path: Path) -> str | None:
     finally:
         db.close()
     findings = [str(row[0]) for row in rows]
-    return None if findings == ["ok"] else "; ".join(findings[:3])
+    if findings == ["ok"]:
+        if whole:
+            _flag(path).unlink(missing_ok=True)
+        return None
+    return "; ".join(findings[:3])
 
 
 def _in_memory(folder: Path, error: BaseException) -> OpenedStore:

@@ -1,6 +1,15 @@
 """Indexing the messages that were there before the search index existed: newest first, in
 small transactions, so it runs beside the window, can stop at any moment (closing the app,
-a crash) and carries on where it stopped next time."""
+a crash) and carries on where it stopped next time.
+
+Each transaction leaves a small segment (b-tree) in the FTS5 index, and a query reads every
+segment: at 100k messages the bench's queries took 3.7 ms (median) and 76 ms (worst) on the
+freshly backfilled index, 1.3 and 12 ms on the same index merged into one segment. So the
+backfill ends by merging the segments, in bounded steps
+(FTS5's incremental 'merge' command, MERGE_PAGES pages each), which can stop and resume
+like the indexing; FTS5's 'optimize' would do it in one transaction that holds the write
+lock for a minute.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CHUNK = 500  # messages per transaction: each holds the write lock for a few milliseconds
+MERGE_PAGES = 128  # index pages one merge step writes (0.5 MB: the write lock for ~20-100 ms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +68,16 @@ def index_chunk(db: sqlite3.Connection, chunk: int = CHUNK) -> int:
     return new_upto
 
 
+def merge_step(db: sqlite3.Connection, everything: bool) -> bool:
+    """One bounded step of merging the index's segments; True if it did any work.
+    ``everything``: start merging all segments into one (the first step after a backfill);
+    otherwise carry on a merge already started, or merge levels that have filled up."""
+    before = db.total_changes
+    pages = -MERGE_PAGES if everything else MERGE_PAGES
+    db.execute("INSERT INTO message_search (message_search, rank) VALUES ('merge', ?)", (pages,))
+    return db.total_changes - before >= 2  # FTS5's documented sign that work was done
+
+
 def run_backfill(
     path: Path,
     *,
@@ -65,7 +85,8 @@ def run_backfill(
     should_stop: Callable[[], bool] = lambda: False,
     chunk: int = CHUNK,
 ) -> BackfillProgress:
-    """Index until done or ``should_stop()``; report after every chunk. Own connection, so
+    """Index until done or ``should_stop()``, reporting after every chunk; then merge the
+    index's segments step by step (all of them into one after indexing). Own connection, so
     it may run on any thread."""
     from app.store.connection import open_connection
 
@@ -76,6 +97,9 @@ def run_backfill(
         while not current.done and not should_stop():
             current = BackfillProgress(index_chunk(db, chunk), start)
             progress(current)
+        everything = start > 0
+        while current.done and not should_stop() and merge_step(db, everything):
+            everything = False
         return current
     finally:
         db.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.store import ChatStore
+from app.store import ChatStore, search_backfill
 from app.store.connection import add_functions
 from app.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
 from app.store.search import SearchCancelled, SearchReader, find
@@ -233,3 +233,32 @@ def test_raw_connection_without_functions_cannot_bypass_the_index(tmp_path: Path
         )
     raw.close()
     add_functions(sqlite3.connect(":memory:"))  # importable and callable on any connection
+
+
+def _segments(store: ChatStore) -> int:
+    row = store._conn.execute("SELECT count(DISTINCT segid) FROM message_search_idx")
+    return int(row.fetchone()[0])
+
+
+def test_backfill_ends_with_the_index_merged_into_one_segment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_backfill, "MERGE_PAGES", 1)  # many small steps
+    path = tmp_path / "v1.sqlite3"
+    _v1_file(path, 1_500)
+    ChatStore(path).close()
+    calls = 0
+
+    def stop_while_merging() -> bool:  # indexing takes 30 calls; stop a few merge steps in
+        nonlocal calls
+        calls += 1
+        return calls > 34
+
+    assert run_backfill(path, chunk=50, should_stop=stop_while_merging).done
+    with ChatStore(path) as store:
+        assert _segments(store) > 1  # 30 transactions left many, partly merged
+    run_backfill(path)  # the next start carries the merge on to the end
+    with ChatStore(path) as store:
+        assert _segments(store) == 1
+        _assert_agrees(store)
+        assert store.integrity_check() == "ok"

@@ -15,6 +15,7 @@ from app import paths
 from app.store import ChatStore
 from app.store.search import SearchResult
 from app.store.search_backfill import unindexed_upto
+from app.ui.chat.transcript_window import PAGE as TRANSCRIPT_PAGE
 from app.ui.conversations.conversation_item_model import PAGE, SNIPPET_ROLE
 from app.ui.conversations.search_runner import SearchRunner
 from app.ui.shell.maintenance_task import MaintenanceTask
@@ -88,7 +89,8 @@ def test_hit_shows_its_snippet_and_opens_scrolled_to_the_message(
     box.list.setCurrentRow(0)
     assert window.session.conversation_id == ids[0]
     assert window.transcript.textCursor().selectedText() == "Lighthouse"
-    assert window.transcript.shown_count == 120 - 4  # rendered back to the hit
+    assert window.transcript.shown_count == 4 + TRANSCRIPT_PAGE + 1  # a window around the hit
+    assert f"Show {120 - 5 - TRANSCRIPT_PAGE} later messages" in window.transcript.toPlainText()
     assert window.transcript.verticalScrollBar().value() > 0  # the hit, not the top
 
 

@@ -14,10 +14,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QResizeEvent, QTextCursor, QTextFrame
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QResizeEvent, QTextFrame
 from PySide6.QtWidgets import QLabel, QTextBrowser, QWidget
 
 from app.store import StoredMessage
+from app.ui.chat import transcript_window as paging
 from app.ui.chat.markdown_render import (
     COPY_CODE_SCHEME,
     MarkdownRenderer,
@@ -39,8 +40,7 @@ from app.ui.chat.transcript_reply import StreamingReply
 from app.ui.common.theme import LIGHT_COLORS, TranscriptColors
 
 RENDER_INTERVAL_MS = 50
-PAGE = 40
-EARLIER = f"{ACTION_SCHEME}:earlier"
+PAGE = paging.PAGE
 WRITING = "writing…"
 EMPTY_CHAT_HINT = (
     "A new chat. Type a message in the box below and press Enter to send it "
@@ -65,7 +65,7 @@ class TranscriptView(QTextBrowser):
         self._colors = LIGHT_COLORS
         self._renderer = MarkdownRenderer()
         self._messages: list[StoredMessage] = []
-        self._first_shown = 0
+        self._window = paging.TranscriptWindow()
         self._frames: dict[int, QTextFrame] = {}
         self._codes: dict[str, str] = {}
         self._reply: StreamingReply | None = None
@@ -100,7 +100,7 @@ class TranscriptView(QTextBrowser):
         self._reply = None
         self._live = None
         self._messages = list(messages)
-        self._first_shown = max(0, len(self._messages) - PAGE)
+        self._window.newest(len(self._messages))
         self._rebuild(keep_scroll=False)
         self._update_hint()
 
@@ -116,29 +116,31 @@ class TranscriptView(QTextBrowser):
         self._update_hint()
 
     def show_earlier(self) -> None:
-        self._first_shown = max(0, self._first_shown - PAGE)
+        self._window.earlier()
         self._rebuild(keep_scroll=True)
 
+    def show_later(self) -> None:
+        value = self.verticalScrollBar().value()
+        self._window.later(len(self._messages))
+        self._rebuild(keep_scroll=False)
+        self.verticalScrollBar().setValue(value)
+
+    def _show_newest_page(self) -> None:
+        """Before a message is added after an early hit was opened: back to the end."""
+        if not self._window.following:
+            self._window.newest(len(self._messages))
+            self._rebuild(keep_scroll=False)
+
     def scroll_to_message(self, message_id: int, text: str = "") -> bool:
-        """Bring a message to the top of the view (rendering back to it if it was among the
-        earlier ones) and select the first ``text`` in it; False if it is not shown here."""
+        """Bring a message to the top of the view (rendering PAGE messages either side of it
+        if it is not shown) and select the first ``text`` in it; False if it is not here."""
         index = next((i for i, m in enumerate(self._messages) if m.id == message_id), None)
         if index is None:
             return False
-        if index < self._first_shown:
-            self._first_shown = index
+        if not self._window.contains(index, len(self._messages)):
+            self._window.around(index, len(self._messages), keep_end=self._reply is not None)
             self._rebuild(keep_scroll=False)
-        frame = self._frames[message_id]
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(frame.firstPosition())
-        found = self.document().find(text, cursor) if text else QTextCursor()
-        if not found.isNull() and found.position() <= frame.lastPosition():
-            cursor = found
-        bar = self.verticalScrollBar()
-        start = QTextCursor(self.document())
-        start.setPosition(frame.firstPosition())
-        bar.setValue(bar.value() + self.cursorRect(start).top())
-        self.setTextCursor(cursor)
+        paging.reveal(self, self._frames[message_id], text)
         return True
 
     @property
@@ -147,11 +149,12 @@ class TranscriptView(QTextBrowser):
 
     @property
     def shown_count(self) -> int:
-        return len(self._messages) - self._first_shown
+        return self._window.shown(len(self._messages))
 
     def add_message(self, message: StoredMessage) -> None:
         """Append a stored message (before the reply being written, if there is one)."""
         self._complete_reply()
+        self._show_newest_page()
         previous_last = self._last_reply_id()
         self._messages.append(message)
         self._update_hint()
@@ -167,6 +170,7 @@ class TranscriptView(QTextBrowser):
     def begin_reply(self) -> None:
         """An empty reply at the end; text arrives through append_reply_text."""
         self._complete_reply()
+        self._show_newest_page()
         with self._following():
             self._reply = self._new_reply("")
         self.reply_status = ""
@@ -321,11 +325,13 @@ class TranscriptView(QTextBrowser):
         self._frames.clear()
         self._thinking_frames.clear()
         self._codes.clear()
-        if self._first_shown > 0:
-            link = f'<p align="center"><a href="{EARLIER}">Show {self._first_shown} earlier'
-            self._doc.insert_at_start(link + " messages</a></p>")
-        for message in self._messages[self._first_shown :]:
+        window, total = self._window, len(self._messages)
+        if window.first > 0:
+            self._doc.insert_at_start(paging.earlier_link(window.first))
+        for message in self._messages[window.first : window.stop(total)]:
             self._insert(message)
+        if window.later_count(total):
+            paging.append_link(self.document(), paging.later_link(window.later_count(total)))
         if self._reply is not None:
             live = self._live
             self._reply = self._new_reply(self._reply.text)
@@ -367,8 +373,10 @@ class TranscriptView(QTextBrowser):
 
     def _on_anchor_clicked(self, url: QUrl) -> None:
         link = url.toString()
-        if link == EARLIER:
+        if link == paging.EARLIER:
             self.show_earlier()
+        elif link == paging.LATER:
+            self.show_later()
         elif link.startswith(COPY_CODE_SCHEME):
             self._copy(self._codes.get(link.removeprefix(COPY_CODE_SCHEME)), "Code copied")
         elif link.startswith(f"{ACTION_SCHEME}:"):

@@ -76,8 +76,8 @@ class ConversationController(QObject):
             return  # the box changed since; that query is on its way
         self._hits = {hit.conversation.id: hit for hit in result.hits}
         self._view.show_hits(result.hits, self._chat.session.conversation_id)
-        if not result.complete_index:
-            self.status.emit("Older messages are still being indexed; some may be missing")
+        if result.notice:  # recent messages only (1-2 characters), or indexing goes on
+            self.status.emit(result.notice)
 
     def shutdown(self) -> None:
         self.search_runner.close()
