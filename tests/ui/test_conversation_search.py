@@ -5,7 +5,6 @@ the trash and the search index are looked after in the background."""
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
@@ -46,22 +45,22 @@ def test_a_newer_query_cancels_the_one_running(qtbot: QtBot) -> None:
     _fill(path, 1, 60_000, "row {i} of many rows")
     runner = SearchRunner(path)
     reader = runner._reader
-    slow = threading.Event()
-    slow.set()
+    held, release = threading.Event(), threading.Event()
 
-    def progress() -> bool:  # the first query crawls, so the second surely finds it running
-        if slow.is_set():
-            time.sleep(0.002)
+    def progress() -> bool:  # the first query waits here until the newer one has been asked
+        if not held.is_set():
+            held.set()
+            release.wait(10)
         return reader._cancel.is_set()
 
     reader._db.set_progress_handler(progress, 1000)
     results: list[SearchResult] = []
     runner.finished.connect(results.append)
-    runner.search("qz")  # two characters: a scan of every message
-    qtbot.waitUntil(runner.running.is_set, timeout=10_000)
-    slow.clear()
+    runner.search("qz")  # two characters: a scan of the recent messages
+    assert held.wait(10) and runner.running.is_set()
     with qtbot.waitSignal(runner.finished, timeout=10_000):
         runner.search("rows")
+        release.set()
     assert runner.cancelled == 1
     assert [r.query for r in results] == ["rows"]
     assert [h.conversation.title for h in results[0].hits] == ["chat 0"]
