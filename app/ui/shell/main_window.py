@@ -225,7 +225,11 @@ class MainWindow(QMainWindow):
     def _follow_theme(self) -> None:
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            theme_notifier(app).changed.connect(self._on_theme_changed)
+            notifier = theme_notifier(app)
+            notifier.changed.connect(self._on_theme_changed)
+            if notifier.mode != self.settings.theme or notifier.dark is None:
+                notifier.set_mode(self.settings.theme)  # emits changed
+                return
         self._on_theme_changed(is_dark())
 
     def _on_theme_changed(self, dark: bool) -> None:
@@ -254,6 +258,9 @@ class MainWindow(QMainWindow):
     def _on_settings_applied(self, _old: Settings, new: Settings) -> None:
         self.session.apply_settings(new)
         self.transcript.keep_thinking_open = new.thinking_open
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and new.theme != _old.theme:
+            theme_notifier(app).set_mode(new.theme)
         self.thinking_controls.show_params(self.session.settings().generation)
 
     def _on_chat_conversation_opened(self, _record: object) -> None:
