@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
+from app.ui.common.icons import refresh_symbols
 from app.ui.common.palette import DARK, LIGHT, Palette, palette_for, qpalette
 from app.ui.common.theme_qss import stylesheet
 
@@ -151,6 +152,7 @@ class ThemeNotifier(QObject):
         app.setPalette(qpalette(colors))
         app.setStyleSheet(stylesheet(colors))
         self.dark = dark
+        refresh_symbols()
         self.changed.emit(dark)
 
 
