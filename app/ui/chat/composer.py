@@ -10,7 +10,7 @@ left-hand slot (a QHBoxLayout) for buttons other features add (attachments).
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractButton,
     QFrame,
@@ -27,7 +27,7 @@ from app.ui.common.icons import set_symbol
 from app.ui.common.theme_qss import set_role
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-MIN_LINES = 2
+MIN_LINES = 1
 MAX_LINES = 10  # the box grows with its text up to this, then scrolls
 
 
@@ -105,8 +105,8 @@ class Composer(QWidget):
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         button.setIconSize(QSize(18, 18))
         button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        set_role(button, "send" if icon == "send" else "round")
-        set_symbol(button, icon, "on_accent" if icon == "send" else "text")
+        set_role(button, "send")
+        set_symbol(button, icon, "on_accent")
         return button
 
     def _button(self, name: str, text: str, tip: str) -> QPushButton:
@@ -206,6 +206,12 @@ class Composer(QWidget):
         text = self.edit.toPlainText()
         self.edit.clear()
         self.send_requested.emit(text)
+
+    def put_text(self, text: str) -> None:
+        """Fill the box (an example prompt from the welcome) and put the cursor after it."""
+        self.edit.setPlainText(text)
+        self.edit.moveCursor(QTextCursor.MoveOperation.End)
+        self.edit.setFocus()
 
     def start_edit(self, message_id: int, text: str) -> None:
         """Put a sent message back in the box; sending replaces it and every later turn."""

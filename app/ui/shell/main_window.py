@@ -197,6 +197,9 @@ class MainWindow(QMainWindow):
         self.picker.model_requested.connect(self.load_model)
         self.picker.add_folder_requested.connect(self._on_picker_add_folder_requested)
         self.picker.download_requested.connect(self.window_actions.open_downloads)
+        welcome = self.transcript.empty_hint
+        welcome.download_requested.connect(self.window_actions.open_downloads)
+        welcome.prompt_chosen.connect(self.composer.put_text)
         self.chat.conversation_opened.connect(self.model_choice.conversation_opened)
         self.chat.save_problem.connect(self._on_chat_save_problem)
         self.chat.save_recovered.connect(self._on_chat_save_recovered)
@@ -328,6 +331,8 @@ class MainWindow(QMainWindow):
         self.session.model_path = info.path
         self.remote_mark.set_model(info)
         self.composer.set_model_loaded(True)
+        self.transcript.reply_label = info.name
+        self.transcript.empty_hint.set_model_loaded(True)
         self.thinking_controls.show_model(
             info.thinking_switch or None, thinking_label(info.thinking_switch)
         )
@@ -335,6 +340,7 @@ class MainWindow(QMainWindow):
 
     def _on_models_load_failed(self, path: str, message: str) -> None:
         self.composer.set_model_loaded(self.models.info is not None)
+        self.transcript.empty_hint.set_model_loaded(self.models.info is not None)
         self.show_status(f"Could not load {display_name(path)}")
         box = QMessageBox(QMessageBox.Icon.Warning, "Model not loaded", message, parent=self)
         box.setObjectName("load_error_box")
