@@ -27,7 +27,7 @@ from app.ui.common.icons import set_symbol
 from app.ui.common.theme_qss import set_role
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-MIN_LINES = 1
+MIN_LINES = 2
 MAX_LINES = 10  # the box grows with its text up to this, then scrolls
 
 
@@ -66,7 +66,6 @@ class Composer(QWidget):
         self.edit.setPlaceholderText("Write a message… (Enter sends, Shift+Enter for a new line)")
         self.edit.setTabChangesFocus(True)
         self.edit.setFrameShape(QFrame.Shape.NoFrame)
-        self.edit.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.card = QFrame(self)
         self.card.setObjectName("composer_card")
         self.send_button = self._round("send_button", "Send", "send", "Send the message (Enter)")
@@ -151,7 +150,12 @@ class Composer(QWidget):
         margins = self.edit.contentsMargins()
         frame = 2 * self.edit.document().documentMargin()
         height = lines * metrics.lineSpacing() + frame + margins.top() + margins.bottom()
-        self.edit.setFixedHeight(int(height))
+        self.edit.setFixedHeight(int(height) + 2)
+        full = round(layout.documentSize().height()) > MAX_LINES
+        policy = (
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded if full else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        self.edit.setVerticalScrollBarPolicy(policy)
 
     @property
     def visible_lines(self) -> int:

@@ -21,6 +21,7 @@ BUBBLE_SHARE = 0.8  # a bubble is at most this share of the column
 BUBBLE_MIN = 140  # wide enough for its footer's actions
 BUBBLE_RADIUS = 14
 BUBBLE_PADDING = 12
+_SAMPLE = "the quick brown fox jumps over a lazy dog, then rests by the fire. "
 
 
 class TranscriptLayout:
@@ -33,8 +34,9 @@ class TranscriptLayout:
         self.bubbles: dict[int, tuple[QTextFrame, str]] = {}  # message id -> frame, text
 
     def measure(self) -> float:
+        """MEASURE_CHARS of running text (lower case and spaces, as prose is)."""
         metrics = QFontMetricsF(self.document.defaultFont())
-        return metrics.averageCharWidth() * MEASURE_CHARS
+        return metrics.horizontalAdvance(_SAMPLE) / len(_SAMPLE) * MEASURE_CHARS
 
     def fit_column(self, viewport_width: int) -> None:
         """Centre a column of MEASURE_CHARS in the view (full width when it is narrower)."""
