@@ -21,7 +21,7 @@ BUBBLE_SHARE = 0.8  # a bubble is at most this share of the column
 BUBBLE_MIN = 140  # wide enough for its footer's actions
 BUBBLE_RADIUS = 14
 BUBBLE_PADDING = 12
-_SAMPLE = "the quick brown fox jumps over a lazy dog, then rests by the fire. "
+_SAMPLE = "Keep a schedule. Go to bed and wake up at the same time every day. "
 
 
 class TranscriptLayout:

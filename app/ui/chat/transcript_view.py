@@ -49,6 +49,7 @@ RENDER_INTERVAL_MS = 50
 PAGE = 40
 WRITING = "writing…"
 DOCUMENT_CSS = "p, li { line-height: 145%; }"  # generous leading for reading
+READING_SIZE_STEP = 1.0  # the transcript's text a point larger than the window's
 
 
 class TranscriptView(TranscriptInteraction):
@@ -83,6 +84,10 @@ class TranscriptView(TranscriptInteraction):
         self._labels: dict[int, str] = {}  # reply id -> the model that wrote it (this run)
         self.empty_hint = WelcomePanel(self.viewport())
         self.document().setDefaultStyleSheet(DOCUMENT_CSS)
+        reading = self.font()
+        reading.setPointSizeF(reading.pointSizeF() + READING_SIZE_STEP)
+        self.setFont(reading)
+        self.document().setDefaultFont(reading)
         self._shape = TranscriptLayout(self.document())
         self.viewport().setMouseTracking(True)
         self.hover = MessageHover(self, self._ordered_frames, self._actions_of)
