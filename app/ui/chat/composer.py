@@ -141,6 +141,7 @@ class Composer(QWidget):
         """Put a feature's button (attachments) in the card's left-hand slot."""
         button.setParent(self.card)
         self.tools.addWidget(button)
+        button.show()
 
     def _fit_height(self) -> None:
         """The box as tall as its text, between MIN_LINES and MAX_LINES lines."""
