@@ -1,8 +1,12 @@
 """Take the README's screenshots of the real window with the real default model.
 
-Run under Xvfb (model work: never beside other model work):
-    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py
-Writes docs/screenshot-main-window.png (mid-reply) and docs/screenshot-inspector.png.
+Run under Xvfb and the model lock (model work: never beside other model work):
+    flock /tmp/hearth-model.lock xvfb-run -a -s "-screen 0 1400x900x24" \
+        .venv/bin/python scripts/screenshots.py
+Writes into docs/: screenshot-main-window.png (light, mid-reply, a reply's action bar
+shown), screenshot-main-window-dark.png (dark, mid-reply), screenshot-welcome.png (a new
+chat), screenshot-download.png (the download dialog), screenshot-settings.png and
+screenshot-inspector.png.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,7 +23,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 os.environ["HEARTH_HOME"] = tempfile.mkdtemp(prefix="hearth-shots-")
 
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app import paths  # noqa: E402
 from app.chat.values import GenerationParams, LoadOptions  # noqa: E402
@@ -28,7 +33,7 @@ from app.engine.runner import EngineRunner  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from app.store import ChatStore  # noqa: E402
 from app.ui.common.icons import app_icon  # noqa: E402
-from app.ui.common.theme import apply_system_theme  # noqa: E402
+from app.ui.common.theme import apply_system_theme, theme_notifier  # noqa: E402
 from app.ui.shell.main_window import MainWindow  # noqa: E402
 
 
@@ -52,15 +57,38 @@ def send(window: MainWindow, text: str) -> None:
     spin(300)
 
 
+def shoot(widget: QWidget, name: str) -> None:
+    spin(200)
+    widget.grab().save(str(ROOT / "docs" / name))
+
+
+def show_actions(window: MainWindow) -> None:
+    """The last finished reply's action bar, as the mouse over it would show it."""
+    replies = [m for m in window.transcript.messages if m.role == "assistant"]
+    if replies:
+        window.transcript.hover.show(replies[-1].id)
+
+
+def seed_history() -> None:
+    """Older chats, so the list shows its date groups."""
+    for title, days_ago in (
+        ("Sourdough starter troubleshooting", 1),
+        ("Packing list for a weekend hike", 3),
+        ("Notes on the history of the hearth", 20),
+    ):
+        when = time.time() - days_ago * 86400
+        with ChatStore(paths.database_path(), clock=lambda when=when: when) as seed:
+            record = seed.create_conversation(title)
+            seed.add_message(record.id, "user", title)
+            seed.add_message(record.id, "assistant", "…")
+
+
 def main() -> int:
     app = QApplication(sys.argv[:1])
     app.setWindowIcon(app_icon())
     apply_system_theme(app)
+    seed_history()
     store = ChatStore(paths.database_path())
-    for title in ("Packing list for a weekend hike", "Sourdough starter troubleshooting"):
-        record = store.create_conversation(title)
-        store.add_message(record.id, "user", title)
-        store.add_message(record.id, "assistant", "…")
     settings = Settings(
         generation=GenerationParams(temperature=0.2, top_k=40, max_tokens=400, seed=3),
         load=LoadOptions(n_ctx=4096, n_threads=2),
@@ -76,17 +104,38 @@ def main() -> int:
     window.start()
     window.chat.new_conversation()
     wait_until(lambda: window.models.info is not None)
+    spin(500)
+    shoot(window, "screenshot-welcome.png")
     send(window, "Write a Python function that reverses a string.")
     send(window, "What are three tips for better sleep?")
+    show_actions(window)
     window.composer.edit.setPlainText("Explain how a fireplace heats a room, step by step.")
     window.composer.submit()
     wait_until(lambda: len((window.transcript.reply_text or "").split()) >= 45)
-    window.grab().save(str(ROOT / "docs" / "screenshot-main-window.png"))
+    shoot(window, "screenshot-main-window.png")
     wait_until(lambda: not window.session.busy)
     spin(500)
     window.side_tabs.setCurrentWidget(window.inspector)
     spin(800)
-    window.grab().save(str(ROOT / "docs" / "screenshot-inspector.png"))
+    shoot(window, "screenshot-inspector.png")
+    window.side_tabs.setCurrentWidget(window.stats_panel)
+    theme_notifier(app).set_mode("dark")
+    window.composer.edit.setPlainText("And how does a chimney draw the smoke out?")
+    window.composer.submit()
+    wait_until(lambda: len((window.transcript.reply_text or "").split()) >= 30)
+    shoot(window, "screenshot-main-window-dark.png")
+    wait_until(lambda: not window.session.busy)
+    theme_notifier(app).set_mode("light")
+    spin(300)
+    settings_dialog = window.window_actions.open_settings()
+    spin(500)
+    shoot(settings_dialog, "screenshot-settings.png")
+    settings_dialog.reject()
+    downloads = window.window_actions.open_downloads()
+    downloads.resize(900, 620)
+    spin(1500)
+    shoot(downloads, "screenshot-download.png")
+    downloads.close()
     window.close()
     runner.shutdown()
     store.close()

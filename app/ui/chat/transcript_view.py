@@ -19,12 +19,14 @@ from PySide6.QtGui import (
     QDesktopServices,
     QResizeEvent,
     QTextCursor,
+    QTextDocument,
     QTextFrame,
 )
 from PySide6.QtWidgets import QWidget
 
 from app.store import StoredMessage
 from app.ui.chat.markdown_render import (
+    COPY_ICON,
     MarkdownRenderer,
     RenderPalette,
 )
@@ -43,6 +45,7 @@ from app.ui.chat.transcript_interaction import EARLIER, TranscriptInteraction
 from app.ui.chat.transcript_layout import FollowBottom, TranscriptLayout
 from app.ui.chat.transcript_reply import StreamingReply
 from app.ui.chat.transcript_welcome import WelcomePanel
+from app.ui.common.icons import symbol
 from app.ui.common.theme import LIGHT_COLORS, TranscriptColors
 
 RENDER_INTERVAL_MS = 50
@@ -89,6 +92,7 @@ class TranscriptView(TranscriptInteraction):
         self.setFont(reading)
         self.document().setDefaultFont(reading)
         self._shape = TranscriptLayout(self.document())
+        self._add_images()
         self.viewport().setMouseTracking(True)
         self.hover = MessageHover(self, self._ordered_frames, self._actions_of)
         self.hover.bar.triggered.connect(self._on_bar_triggered)
@@ -101,6 +105,12 @@ class TranscriptView(TranscriptInteraction):
         palette = RenderPalette(c.text, c.muted, c.link, c.code_background, c.border, code_style)
         self._renderer = MarkdownRenderer(palette)
         self._rebuild(keep_scroll=True)
+
+    def _add_images(self) -> None:
+        """The code blocks' copy icon, in the theme's muted colour."""
+        image = symbol("copy", "muted").pixmap(28, 28).toImage()
+        kind = QTextDocument.ResourceType.ImageResource
+        self.document().addResource(kind, QUrl(COPY_ICON), image)
 
     def show_messages(self, messages: Sequence[StoredMessage]) -> None:
         """Show a conversation (its last PAGE messages); drops any reply in progress."""
@@ -339,6 +349,7 @@ class TranscriptView(TranscriptInteraction):
         self._frames.clear()  # first: clear() deletes the frames these point to
         self._shape.clear()
         self._doc.clear()
+        self._add_images()  # clear() drops the document's resources
         self._shape.fit_column(self.viewport().width())
         self._thinking_frames.clear()
         self._codes.clear()
