@@ -25,11 +25,11 @@ LABELS = {
     "regenerate": ("Regenerate reply", "R"),
     "delete": ("Delete message", "Del"),
 }
-KEYS = {
-    Qt.Key.Key_C: "copy",
-    Qt.Key.Key_E: "edit",
-    Qt.Key.Key_R: "regenerate",
-    Qt.Key.Key_Delete: "delete",
+KEYS: dict[int, str] = {
+    Qt.Key.Key_C.value: "copy",
+    Qt.Key.Key_E.value: "edit",
+    Qt.Key.Key_R.value: "regenerate",
+    Qt.Key.Key_Delete.value: "delete",
 }
 
 

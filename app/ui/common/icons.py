@@ -75,7 +75,8 @@ def symbol(name: str, tone: str = "text") -> QIcon:
 
     palette = current_palette()
     color = getattr(palette, tone, palette.text)
-    return qtawesome.icon(SYMBOLS[name], color=color, color_disabled=palette.disabled_text)
+    icon: QIcon = qtawesome.icon(SYMBOLS[name], color=color, color_disabled=palette.disabled_text)
+    return icon
 
 
 def set_symbol(target: Any, name: str, tone: str = "text") -> None:
