@@ -20,6 +20,7 @@ NO_MODEL_HINT = (
     "No model is loaded yet. Download a small one to start, or pick a model you have "
     "in the toolbar's model list."
 )
+COLUMN_WIDTH = 480  # the welcome's text and prompts, in pixels
 EXAMPLE_PROMPTS = (
     "Explain how a fireplace heats a room, step by step.",
     "Write a Python function that reverses a string.",
@@ -43,6 +44,7 @@ class WelcomePanel(QWidget):
         self.hint = QLabel(EMPTY_CHAT_HINT, self)
         self.hint.setObjectName("welcome_hint")
         self.hint.setWordWrap(True)
+        self.hint.setMaximumWidth(COLUMN_WIDTH)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         set_role(self.hint, "muted")
         self.prompts: list[QPushButton] = []
@@ -52,6 +54,7 @@ class WelcomePanel(QWidget):
             button.setAccessibleName(f"Example: {text}")
             button.setToolTip("Put this prompt in the message box")
             button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setMinimumWidth(COLUMN_WIDTH - 80)
             set_role(button, "prompt")
             button.clicked.connect(lambda _c=False, t=text: self.prompt_chosen.emit(t))
             self.prompts.append(button)
@@ -69,7 +72,7 @@ class WelcomePanel(QWidget):
         column.setSpacing(10)
         column.addStretch(2)
         column.addWidget(self.heading)
-        column.addWidget(self.hint)
+        column.addWidget(self.hint, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addSpacing(8)
         for button in self.prompts:
             column.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)

@@ -35,13 +35,12 @@ QSplitter::handle {{ background: {p.border}; }}
 QSplitter::handle:horizontal {{ width: 1px; }}
 QToolTip {{ background: {p.tooltip}; color: {p.on_tooltip}; border: none;
     padding: 4px 6px; border-radius: 4px; }}
-QLineEdit, QSpinBox, QDoubleSpinBox, QComboBox, QPlainTextEdit#settings_system_prompt {{
+QLineEdit, QPlainTextEdit#settings_system_prompt {{
     background: {p.surface}; color: {p.text}; border: 1px solid {p.border};
     border-radius: 6px; padding: 4px 6px; selection-background-color: {p.selection};
     selection-color: {p.on_selection}; }}
-QLineEdit:focus, QSpinBox:focus, QDoubleSpinBox:focus, QComboBox:focus,
-QPlainTextEdit#settings_system_prompt:focus {{ border: 1px solid {p.accent}; }}
-QComboBox::drop-down {{ border: none; width: 20px; }}
+QLineEdit:focus, QPlainTextEdit#settings_system_prompt:focus {{
+    border: 1px solid {p.accent}; }}
 QTabWidget::pane {{ border: none; border-top: 1px solid {p.border}; }}
 QTabBar::tab {{ background: transparent; color: {p.muted}; padding: 6px 12px;
     border: none; border-bottom: 2px solid transparent; }}
