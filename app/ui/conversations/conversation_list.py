@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.store.search import SearchHit
-from app.ui.common.icons import set_symbol
+from app.ui.common.icons import set_symbol, symbol
 from app.ui.conversations.conversation_delegate import ConversationDelegate
 from app.ui.conversations.conversation_item_model import (
     ID_ROLE,
@@ -182,15 +182,20 @@ class ConversationList(QWidget):
             return
         conversation_id = str(index.data(ID_ROLE))
         menu = QMenu(self)
-        menu.addAction("Rename", lambda: self.list.edit(index))
+        menu.setObjectName("conversation_menu")
+        menu.addAction(symbol("rename"), "Rename", lambda: self.list.edit(index))
         menu.addAction(
-            "Export as Markdown…", lambda: self.export_requested.emit(conversation_id, "md")
+            symbol("export"),
+            "Export as Markdown…",
+            lambda: self.export_requested.emit(conversation_id, "md"),
         )
         menu.addAction(
             "Export as JSON…", lambda: self.export_requested.emit(conversation_id, "json")
         )
         menu.addSeparator()
-        menu.addAction("Delete", lambda: self.delete_requested.emit(conversation_id))
+        menu.addAction(
+            symbol("delete"), "Delete", lambda: self.delete_requested.emit(conversation_id)
+        )
         menu.popup(self.list.viewport().mapToGlobal(point))
 
 

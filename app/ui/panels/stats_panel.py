@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable
 
 import psutil
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QHideEvent, QPalette, QShowEvent
-from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget
 
 from app.chat.events import PromptEvaluated, PromptProgress, TokensReceived, TurnFinished, TurnStats
 from app.chat.progress_text import duration_text
@@ -186,8 +186,7 @@ class StatsPanel(QWidget):
 
     # -- building --------------------------------------------------------------------
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setSpacing(8)
+        layout = self._scrolling_column()
         for title, names in STAT_CARDS:
             card, form = stat_card(self, title)
             for name in names:
@@ -215,6 +214,23 @@ class StatsPanel(QWidget):
         self._message.hide()
         layout.addWidget(self._message)
         layout.addStretch(1)
+
+    def _scrolling_column(self) -> QVBoxLayout:
+        """The cards scroll in a short window instead of making it taller."""
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("stats_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget(scroll)
+        scroll.setWidget(inner)
+        scroll.viewport().setAutoFillBackground(False)
+        outer.addWidget(scroll)
+        column = QVBoxLayout(inner)
+        column.setSpacing(8)
+        return column
 
     def _make_context_bar(self) -> QProgressBar:
         bar = QProgressBar(self)
