@@ -86,13 +86,14 @@ def seed_history() -> None:
 def main() -> int:
     app = QApplication(sys.argv[:1])
     app.setWindowIcon(app_icon())
-    apply_system_theme(app)
+    apply_system_theme(app, "light")
     seed_history()
     store = ChatStore(paths.database_path())
     settings = Settings(
         generation=GenerationParams(temperature=0.2, top_k=40, max_tokens=400, seed=3),
         load=LoadOptions(n_ctx=4096, n_threads=2),
         welcome_done=True,
+        theme="light",
     )
     runner = EngineRunner(LlamaEngine)
     model = str(default_model_path())
