@@ -1,5 +1,6 @@
 """Take the README's screenshots of the real window with the real default model.
 
+`--fake` takes them over a scripted engine instead (layout work; no model, no lock).
 Run under Xvfb and the model lock (model work: never beside other model work):
     flock /tmp/hearth-model.lock xvfb-run -a -s "-screen 0 1400x900x24" \
         .venv/bin/python scripts/screenshots.py
@@ -15,6 +16,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +28,7 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app import paths  # noqa: E402
-from app.chat.values import GenerationParams, LoadOptions  # noqa: E402
+from app.chat.values import GenerationParams, LoadOptions, Message  # noqa: E402
 from app.default_model import default_model_path  # noqa: E402
 from app.engine.llama_engine import LlamaEngine  # noqa: E402
 from app.engine.runner import EngineRunner  # noqa: E402
@@ -83,6 +85,40 @@ def seed_history() -> None:
             seed.add_message(record.id, "assistant", "…")
 
 
+FAKE_REPLIES = {
+    "Write": "Here is one way:\n\n```python\ndef reverse_string(s: str) -> str:\n"
+    "    return s[::-1]\n```\n\nSlicing with a step of -1 walks the string backwards.",
+    "What": "Three habits that help most people:\n\n1. **Keep a schedule.** Go to bed and "
+    "wake up at the same time, weekends too.\n2. **Dim the evening.** Screens and bright "
+    "light an hour before bed push sleep later.\n3. **Keep it cool.** A cool, dark, quiet "
+    "room helps you fall and stay asleep.",
+}
+FAKE_LONG = (
+    "A fire heats a room in three ways. **Radiation** carries heat in straight lines from "
+    "the flames and the glowing embers to everything they can see: you, the floor, the "
+    "walls. **Convection** moves warm air: it rises, spreads along the ceiling and sinks as "
+    "it cools. **Conduction** warms the hearth stones, which give the heat back for hours."
+    "\n\n1. **Light the fire.** Dry, seasoned wood burns hot and clean.\n"
+    "2. **Let the chimney draw.** Warm gases rise and pull fresh air in at the grate.\n"
+    "3. **Close the damper when cold.** Otherwise the chimney drains the room's warm air."
+)
+
+
+def engine_and_model() -> tuple[EngineRunner, str]:
+    """The real default model; with --fake, a scripted engine (a look at the layout only,
+    no model loaded, so no model lock needed)."""
+    if "--fake" not in sys.argv:
+        return EngineRunner(LlamaEngine), str(default_model_path())
+    from app.engine.fake import FakeEngine
+
+    def reply(messages: Sequence[Message]) -> str:
+        text = messages[-1].content
+        return next((r for k, r in FAKE_REPLIES.items() if text.startswith(k)), FAKE_LONG)
+
+    runner = EngineRunner(lambda: FakeEngine(reply=reply, token_delay=0.03))
+    return runner, "/models/SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
 def main() -> int:
     app = QApplication(sys.argv[:1])
     app.setWindowIcon(app_icon())
@@ -95,8 +131,7 @@ def main() -> int:
         welcome_done=True,
         theme="light",
     )
-    runner = EngineRunner(LlamaEngine)
-    model = str(default_model_path())
+    runner, model = engine_and_model()
     window = MainWindow(
         runner, store, settings, default_model=model, persist_settings=lambda _s: None
     )
@@ -116,9 +151,10 @@ def main() -> int:
     shoot(window, "screenshot-main-window.png")
     wait_until(lambda: not window.session.busy)
     spin(500)
-    window.side_tabs.setCurrentWidget(window.inspector)
-    spin(800)
-    shoot(window, "screenshot-inspector.png")
+    if "--fake" not in sys.argv:  # the Inspector's figures need the real model
+        window.side_tabs.setCurrentWidget(window.inspector)
+        spin(800)
+        shoot(window, "screenshot-inspector.png")
     window.side_tabs.setCurrentWidget(window.stats_panel)
     theme_notifier(app).set_mode("dark")
     window.composer.edit.setPlainText("And how does a chimney draw the smoke out?")

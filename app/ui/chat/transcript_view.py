@@ -366,6 +366,8 @@ class TranscriptView(TranscriptInteraction):
                 self._live.parts, self._live.started = live.parts, live.started
                 self._live.ended = live.ended
         bar.setValue(bar.maximum() - from_bottom if keep_scroll else bar.maximum())
+        if keep_scroll and from_bottom <= 4:  # was at the end: stay there once laid out
+            QTimer.singleShot(0, self, lambda: bar.setValue(bar.maximum()))
 
     def _following(self) -> FollowBottom:
         return FollowBottom(self.verticalScrollBar())

@@ -44,7 +44,7 @@ class WelcomePanel(QWidget):
         self.hint = QLabel(EMPTY_CHAT_HINT, self)
         self.hint.setObjectName("welcome_hint")
         self.hint.setWordWrap(True)
-        self.hint.setMaximumWidth(COLUMN_WIDTH)
+        self.hint.setFixedWidth(COLUMN_WIDTH)  # a wrapped label needs a width to grow tall
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         set_role(self.hint, "muted")
         self.prompts: list[QPushButton] = []
@@ -87,6 +87,7 @@ class WelcomePanel(QWidget):
         self._model_loaded = loaded
         self.heading.setText("What shall we talk about?" if loaded else "Welcome to Hearth")
         self.hint.setText(EMPTY_CHAT_HINT if loaded else NO_MODEL_HINT)
+        self.hint.setMinimumHeight(self.hint.heightForWidth(COLUMN_WIDTH))  # all its lines
         for button in self.prompts:
             button.setVisible(loaded)
         self.download_button.setVisible(not loaded)
