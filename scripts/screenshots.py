@@ -149,6 +149,7 @@ def main() -> int:
     window.composer.submit()
     wait_until(lambda: len((window.transcript.reply_text or "").split()) >= 45)
     shoot(window, "screenshot-main-window.png")
+    window.transcript.hover.hide()
     wait_until(lambda: not window.session.busy)
     spin(500)
     if "--fake" not in sys.argv:  # the Inspector's figures need the real model
