@@ -6,7 +6,7 @@ import json
 import logging
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from app import paths
 from app.atomic import write_text_atomic
@@ -34,6 +34,7 @@ class Settings:
     api_server_port: int = 8080
     api_server_key: str = ""
     thinking_open: bool = False  # a reasoning model's thinking stays open after it ends
+    theme: Literal["system", "light", "dark"] = "system"  # the window's colours
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)

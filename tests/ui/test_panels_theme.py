@@ -7,6 +7,7 @@ from pygments.styles import get_style_by_name
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 
+from app.ui.common.palette import LIGHT
 from app.ui.common.theme import (
     DARK_COLORS,
     LIGHT_COLORS,
@@ -40,8 +41,8 @@ def test_code_style_and_colours_per_scheme():
 
 def test_system_switch_to_dark_and_back_changes_the_palette(app, qtbot):
     assert not palette_is_dark(app.palette())  # offscreen starts light
-    light_window = app.palette().color(QPalette.ColorRole.Window)
     apply_system_theme(app)
+    light_window = app.palette().color(QPalette.ColorRole.Window)  # Hearth's own light
     apply_system_theme(app)  # idempotent: connects once
     notifier = theme_notifier(app)
     assert theme_notifier(app) is notifier
@@ -56,5 +57,6 @@ def test_system_switch_to_dark_and_back_changes_the_palette(app, qtbot):
         app.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
     assert not palette_is_dark(app.palette())
     assert app.palette().color(QPalette.ColorRole.Window) == light_window
+    assert light_window.name() == LIGHT.window
     assert not is_dark(app)
     assert seen == [True, False]  # one notification per change: connected exactly once

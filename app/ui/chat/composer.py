@@ -1,26 +1,35 @@
-"""The composer: a multi-line box, Send and Stop.
+"""The composer: one rounded card holding the text box, the token count and Send/Stop.
 
 Enter or Ctrl+Enter sends, Shift+Enter starts a new line, Esc stops a running reply. Send is
-disabled while no model is loaded or a reply is running; Stop only shows while one runs.
-When a message is being edited, a bar above the box says so and offers Cancel.
+disabled while no model is loaded or a reply is running; while one runs the round Send
+button gives its place to Stop. The box grows with its text up to MAX_LINES. When a message
+is being edited, a bar above the card says so and offers Cancel. `tools` is the card's
+left-hand slot (a QHBoxLayout) for buttons other features add (attachments).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.ui.chat.attachments_bar import AttachmentsBar
+from app.ui.common.icons import set_symbol
+from app.ui.common.theme_qss import set_role
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+MIN_LINES = 2
+MAX_LINES = 10  # the box grows with its text up to this, then scrolls
 
 
 class ComposerEdit(QPlainTextEdit):
@@ -57,10 +66,11 @@ class Composer(QWidget):
         self.edit.setAccessibleName("Message")
         self.edit.setPlaceholderText("Write a message… (Enter sends, Shift+Enter for a new line)")
         self.edit.setTabChangesFocus(True)
-        self.edit.setMinimumHeight(56)
-        self.edit.setMaximumHeight(110)
-        self.send_button = self._button("send_button", "Send", "Send the message (Enter)")
-        self.stop_button = self._button("stop_button", "Stop", "Stop the reply (Esc)")
+        self.edit.setFrameShape(QFrame.Shape.NoFrame)
+        self.card = QFrame(self)
+        self.card.setObjectName("composer_card")
+        self.send_button = self._round("send_button", "Send", "send", "Send the message (Enter)")
+        self.stop_button = self._round("stop_button", "Stop", "stop", "Stop the reply (Esc)")
         self.edit_label = QLabel(self)
         self.edit_label.setObjectName("editing_label")
         self.cancel_edit_button = self._button(
@@ -72,7 +82,6 @@ class Composer(QWidget):
         self.token_label.setToolTip(
             "How many tokens this message is, and how full the context window will be with it"
         )
-        self.token_label.setStyleSheet("color: gray;")
         self.token_label.hide()
         self.attachments = AttachmentsBar(self)  # documents: attach, drop or paste a path
         self.attachments.install_on(self.edit)
@@ -80,10 +89,27 @@ class Composer(QWidget):
         self.edit.submit_requested.connect(self.submit)
         self.edit.stop_requested.connect(self.escape)
         self.edit.textChanged.connect(self._update)
+        self.edit.textChanged.connect(self._fit_height)
+        self.edit.installEventFilter(self)
         self.send_button.clicked.connect(self.submit)
         self.stop_button.clicked.connect(self.stop_requested)
         self.cancel_edit_button.clicked.connect(self.cancel_edit)
         self._update()
+        self._fit_height()
+
+    def _round(self, name: str, text: str, icon: str, tip: str) -> QToolButton:
+        """A round icon button (Send, Stop) with its name for screen readers."""
+        button = QToolButton(self.card)
+        button.setObjectName(name)
+        button.setAccessibleName(text)
+        button.setToolTip(tip)
+        button.setText(text)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        button.setIconSize(QSize(18, 18))
+        button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        set_role(button, "send")
+        set_symbol(button, icon, "on_accent")
+        return button
 
     def _button(self, name: str, text: str, tip: str) -> QPushButton:
         button = QPushButton(text, self)
@@ -96,19 +122,60 @@ class Composer(QWidget):
         edit_bar = QHBoxLayout()
         edit_bar.addWidget(self.edit_label, 1)
         edit_bar.addWidget(self.cancel_edit_button)
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.send_button)
-        buttons.addWidget(self.stop_button)
-        buttons.addStretch(1)
-        row = QHBoxLayout()
-        row.addWidget(self.edit, 1)
-        row.addLayout(buttons)
+        self.tools = QHBoxLayout()  # the left-hand slot for other features' buttons
+        self.tools.setSpacing(4)
+        self.tools.addWidget(self.attachments)  # documents: 📎, 📚 and what is attached
+        bottom = QHBoxLayout()
+        bottom.addLayout(self.tools)
+        bottom.addStretch(1)
+        bottom.addWidget(self.token_label)
+        bottom.addWidget(self.send_button)
+        bottom.addWidget(self.stop_button)
+        inside = QVBoxLayout(self.card)
+        inside.setContentsMargins(12, 8, 8, 8)
+        inside.setSpacing(4)
+        inside.addWidget(self.edit)
+        inside.addLayout(bottom)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setContentsMargins(16, 4, 16, 12)
         outer.addLayout(edit_bar)
-        outer.addLayout(row)
-        outer.addWidget(self.token_label)
-        outer.addWidget(self.attachments)
+        outer.addWidget(self.card)
+
+    def add_tool(self, button: QAbstractButton) -> None:
+        """Put a feature's button (attachments) in the card's left-hand slot."""
+        button.setParent(self.card)
+        self.tools.addWidget(button)
+        button.show()
+
+    def _fit_height(self) -> None:
+        """The box as tall as its text, between MIN_LINES and MAX_LINES lines."""
+        layout = self.edit.document().documentLayout()
+        lines = max(MIN_LINES, min(MAX_LINES, round(layout.documentSize().height())))
+        metrics = self.edit.fontMetrics()
+        margins = self.edit.contentsMargins()
+        frame = 2 * self.edit.document().documentMargin()
+        height = lines * metrics.lineSpacing() + frame + margins.top() + margins.bottom()
+        self.edit.setFixedHeight(int(height) + 2)
+        full = round(layout.documentSize().height()) > MAX_LINES
+        policy = (
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded if full else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        self.edit.setVerticalScrollBarPolicy(policy)
+
+    @property
+    def visible_lines(self) -> int:
+        """How many lines tall the box is now (tests)."""
+        layout = self.edit.document().documentLayout()
+        return max(MIN_LINES, min(MAX_LINES, round(layout.documentSize().height())))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The card's border follows the box's focus (the style sheet's [focused=true])."""
+        if watched is self.edit and event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            self.card.setProperty("focused", event.type() == QEvent.Type.FocusIn)
+            set_role(self.card, "")
+        elif watched is self.edit and event.type() == QEvent.Type.Resize:
+            self._fit_height()
+        return super().eventFilter(watched, event)
 
     # -- state ---------------------------------------------------------------------------
     def set_model_loaded(self, loaded: bool) -> None:
@@ -130,6 +197,7 @@ class Composer(QWidget):
 
     def _update(self) -> None:
         self.send_button.setEnabled(self.can_send)
+        self.send_button.setVisible(not self._generating)  # Send turns into Stop
         self.stop_button.setVisible(self._generating)
         self.stop_button.setEnabled(self._generating)
         editing = self.editing_message_id is not None
@@ -147,6 +215,12 @@ class Composer(QWidget):
         text = self.edit.toPlainText()
         self.edit.clear()
         self.send_requested.emit(text)
+
+    def put_text(self, text: str) -> None:
+        """Fill the box (an example prompt from the welcome) and put the cursor after it."""
+        self.edit.setPlainText(text)
+        self.edit.moveCursor(QTextCursor.MoveOperation.End)
+        self.edit.setFocus()
 
     def start_edit(self, message_id: int, text: str) -> None:
         """Put a sent message back in the box; sending replaces it and every later turn."""

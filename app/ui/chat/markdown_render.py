@@ -24,6 +24,7 @@ CodeSink = Callable[[str], str]
 """Registers a code block's text and returns the key its Copy link carries."""
 
 COPY_CODE_SCHEME = "hearth:copy-code/"
+COPY_ICON = "hearth-icon:copy"  # an image the transcript adds to its document's resources
 SAFE_SCHEMES = ("http://", "https://")
 
 
@@ -132,7 +133,11 @@ class MarkdownRenderer:
         label = html.escape(language or "text")
         copy = ""
         if code_sink is not None:
-            copy = f'<a href="{COPY_CODE_SCHEME}{code_sink(code.rstrip(chr(10)))}">Copy</a>'
+            key = code_sink(code.rstrip(chr(10)))
+            copy = (
+                f'<a href="{COPY_CODE_SCHEME}{key}" style="color:{palette.muted}; '
+                f'text-decoration:none;"><img src="{COPY_ICON}" width="14" height="14"> Copy</a>'
+            )
         return (
             '<table width="100%" border="0" cellspacing="0" cellpadding="6" '
             f'bgcolor="{palette.code_background}" style="margin-top:6px; margin-bottom:6px;">'

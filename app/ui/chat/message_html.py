@@ -34,16 +34,24 @@ def background_for(role: str, colors: TranscriptColors) -> str:
     return colors.assistant_background
 
 
-def header_inline_html(role: str, colors: TranscriptColors, note: str = "") -> str:
-    """The header's content (no block element), so it can replace the old one in place."""
-    label = html.escape(ROLE_LABELS.get(role, role.title()))
+def header_inline_html(
+    role: str, colors: TranscriptColors, note: str = "", label: str | None = None
+) -> str:
+    """The header's content (no block element), so it can replace the old one in place.
+    `label` names the speaker (a reply's model) instead of the role's word."""
+    name = html.escape(label or ROLE_LABELS.get(role, role.title()))
     color = colors.notice_text if role == "notice" else colors.text
+    if role == "user":
+        color = colors.muted  # the bubble says who; the word stays quiet
     extra = f' <span style="color:{colors.muted};">{html.escape(note)}</span>' if note else ""
-    return f'<b style="color:{color};">{label}</b>{extra}'
+    return f'<span style="color:{color}; font-weight:600;">{name}</span>{extra}'
 
 
-def header_html(role: str, colors: TranscriptColors, note: str = "") -> str:
-    return f'<p style="margin-bottom:2px;">{header_inline_html(role, colors, note)}</p>'
+def header_html(
+    role: str, colors: TranscriptColors, note: str = "", label: str | None = None
+) -> str:
+    inline = header_inline_html(role, colors, note, label)
+    return f'<p style="margin-bottom:4px;">{inline}</p>'
 
 
 def body_html(
@@ -87,17 +95,22 @@ def stats_text(message: StoredMessage) -> str:
 def footer_inline_html(
     message: StoredMessage, colors: TranscriptColors, actions: Sequence[str]
 ) -> str:
-    """The footer's content (no block element), so it can replace the old one in place."""
+    """The footer's content (no block element), so it can replace the old one in place:
+    the reply's figures as one quiet line, then its actions as quiet links (the same ones
+    the floating action bar offers, for keyboard Tab and screen readers)."""
     links = [
-        f'<a href="{ACTION_SCHEME}:{name}/{message.id}" style="color:{colors.link};">'
-        f"{ACTION_LABELS[name]}</a>"
+        f'<a href="{ACTION_SCHEME}:{name}/{message.id}" '
+        f'style="color:{colors.muted}; text-decoration:none;">{ACTION_LABELS[name]}</a>'
         for name in actions
     ]
-    text = " &nbsp;·&nbsp; ".join(links)
+    parts = []
     stats = stats_text(message)
     if stats:
-        text += f' &nbsp;&nbsp;<span style="color:{colors.muted};">{html.escape(stats)}</span>'
-    return sources_inline_html(message, colors) + f'<span style="font-size:small;">{text}</span>'
+        parts.append(f'<span style="color:{colors.muted};">{html.escape(stats)}</span>')
+    if links:
+        parts.append(" &nbsp; ".join(links))
+    footer = " &nbsp;&nbsp;·&nbsp;&nbsp; ".join(parts)
+    return sources_inline_html(message, colors) + f'<span style="font-size:small;">{footer}</span>'
 
 
 def actions_for(message: StoredMessage, last_reply: bool) -> tuple[str, ...]:
@@ -113,10 +126,11 @@ def message_html(
     colors: TranscriptColors,
     code_sink: CodeSink | None,
     last_reply: bool,
+    label: str | None = None,
 ) -> str:
     footer = footer_inline_html(message, colors, actions_for(message, last_reply))
     return (
-        header_html(message.role, colors)
+        header_html(message.role, colors, label=label)
         + body_html(message, renderer, code_sink)
-        + f'<p style="margin-top:2px;">{footer}</p>'
+        + f'<p style="margin-top:6px;">{footer}</p>'
     )

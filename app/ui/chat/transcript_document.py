@@ -18,6 +18,16 @@ from PySide6.QtGui import (
 
 FRAME_PADDING = 8
 FRAME_MARGIN_BOTTOM = 6
+READING_LINE_HEIGHT = 145  # percent, as the transcript's style sheet has for p and li
+LINE_HEIGHT_PROPORTIONAL = QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
+
+
+def _reading_block() -> QTextBlockFormat:
+    """A new block for rendered text, with the transcript's leading (its first paragraph
+    merges into this block, so the style sheet's line-height would not reach it)."""
+    block = QTextBlockFormat()
+    block.setLineHeight(READING_LINE_HEIGHT, LINE_HEIGHT_PROPORTIONAL)
+    return block
 
 
 class TranscriptDocument:
@@ -81,9 +91,9 @@ class TranscriptDocument:
         cursor = self._select_to_frame_end(frame, tail_start - 1)
         cursor.removeSelectedText()
         if done_html:
-            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+            cursor.insertBlock(_reading_block(), QTextCharFormat())
             cursor.insertHtml(done_html)
-        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+        cursor.insertBlock(_reading_block(), QTextCharFormat())
         start = cursor.position()
         if tail_html:
             cursor.insertHtml(tail_html)

@@ -3,8 +3,7 @@
 Rendering cost per token does not grow with the transcript: text is appended to the reply
 being written and only what changed in that reply is rendered, at most every
 RENDER_INTERVAL_MS (see transcript_reply.py). Long conversations open with only their last
-PAGE messages rendered ("Show earlier"). Nothing is ever loaded from the network:
-loadResource refuses everything, and links open (http/https only) when clicked.
+PAGE messages rendered ("Show earlier"); nothing is ever loaded from the network.
 """
 
 from __future__ import annotations
@@ -13,20 +12,24 @@ import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QResizeEvent, QTextFrame
-from PySide6.QtWidgets import QLabel, QTextBrowser, QWidget
+from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QResizeEvent,
+    QTextDocument,
+    QTextFrame,
+)
+from PySide6.QtWidgets import QWidget
 
 from app.store import StoredMessage
 from app.ui.chat import transcript_window as paging
 from app.ui.chat.markdown_render import (
-    COPY_CODE_SCHEME,
+    COPY_ICON,
     MarkdownRenderer,
     RenderPalette,
-    is_safe_link,
 )
 from app.ui.chat.message_html import (
-    ACTION_SCHEME,
     actions_for,
     background_for,
     footer_inline_html,
@@ -36,22 +39,22 @@ from app.ui.chat.message_html import (
 )
 from app.ui.chat.thinking_block import LiveThinking, stored_thinking_html, thinking_summary
 from app.ui.chat.transcript_document import TranscriptDocument
+from app.ui.chat.transcript_hover import MessageHover
+from app.ui.chat.transcript_interaction import TranscriptInteraction
+from app.ui.chat.transcript_layout import FollowBottom, TranscriptLayout
 from app.ui.chat.transcript_reply import StreamingReply
+from app.ui.chat.transcript_welcome import WelcomePanel
+from app.ui.common.icons import symbol
 from app.ui.common.theme import LIGHT_COLORS, TranscriptColors
 
 RENDER_INTERVAL_MS = 50
 PAGE = paging.PAGE
 WRITING = "writing…"
-EMPTY_CHAT_HINT = (
-    "A new chat. Type a message in the box below and press Enter to send it "
-    "(Shift+Enter starts a new line). Pick another model in the toolbar at any time; "
-    "everything stays on this computer."
-)
+DOCUMENT_CSS = "p, li { line-height: 145%; }"  # generous leading for reading
+READING_SIZE_STEP = 1.0  # the transcript's text a point larger than the window's
 
 
-class TranscriptView(QTextBrowser):
-    action_requested = Signal(str, int)  # "edit" | "regenerate" | "delete", message id
-    copied = Signal(str)  # a short description of what went to the clipboard
+class TranscriptView(TranscriptInteraction):
     reply_completed = Signal()  # the reply is over and fully shown (footer included)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -79,20 +82,34 @@ class TranscriptView(QTextBrowser):
         self._timer.timeout.connect(self._on_timer_timeout)
         self.open_url: Callable[[QUrl], Any] = QDesktopServices.openUrl
         self.render_count = 0  # render steps of replies so far (tests and the stall probe)
-        self.empty_hint = QLabel(EMPTY_CHAT_HINT, self.viewport())
-        self.empty_hint.setObjectName("empty_chat_hint")
-        self.empty_hint.setAccessibleName("How to start")
-        self.empty_hint.setWordWrap(True)
-        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_hint.setStyleSheet("color: gray; padding: 24px;")
+        self.reply_label = "Assistant"  # the loaded model's name heads its replies
+        self._labels: dict[int, str] = {}  # reply id -> the model that wrote it (this run)
+        self.empty_hint = WelcomePanel(self.viewport())
+        self.document().setDefaultStyleSheet(DOCUMENT_CSS)
+        reading = self.font()
+        reading.setPointSizeF(reading.pointSizeF() + READING_SIZE_STEP)
+        self.setFont(reading)
+        self.document().setDefaultFont(reading)
+        self._shape = TranscriptLayout(self.document())
+        self._add_images()
+        self.viewport().setMouseTracking(True)
+        self.hover = MessageHover(self, self._ordered_frames, self._actions_of)
+        self.hover.bar.triggered.connect(self._on_bar_triggered)
 
     # -- showing messages ----------------------------------------------------------------
     def set_theme(self, colors: TranscriptColors, code_style: str) -> None:
         self._colors = colors
+        self._shape.bubble_color = QColor(colors.user_background)
         c = colors
         palette = RenderPalette(c.text, c.muted, c.link, c.code_background, c.border, code_style)
         self._renderer = MarkdownRenderer(palette)
         self._rebuild(keep_scroll=True)
+
+    def _add_images(self) -> None:
+        """The code blocks' copy icon, in the theme's muted colour."""
+        image = symbol("copy", "muted").pixmap(28, 28).toImage()
+        kind = QTextDocument.ResourceType.ImageResource
+        self.document().addResource(kind, QUrl(COPY_ICON), image)
 
     def show_messages(self, messages: Sequence[StoredMessage]) -> None:
         """Show a conversation (its last PAGE messages); drops any reply in progress."""
@@ -113,7 +130,9 @@ class TranscriptView(QTextBrowser):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._shape.fit_column(self.viewport().width())
         self._update_hint()
+        self.hover.refresh()
 
     def show_earlier(self) -> None:
         self._window.earlier()
@@ -244,7 +263,7 @@ class TranscriptView(QTextBrowser):
 
     def _new_reply(self, text: str) -> StreamingReply:
         frame = self._doc.insert_frame(
-            header_html("assistant", self._colors, WRITING),
+            header_html("assistant", self._colors, WRITING, self.reply_label),
             background_for("assistant", self._colors),
         )
         reply = StreamingReply(self._doc, frame, text)
@@ -279,9 +298,10 @@ class TranscriptView(QTextBrowser):
         self._reply = None
         message = reply.final
         self._frames[message.id] = reply.frame
+        self._labels[message.id] = self.reply_label
         footer = footer_inline_html(message, self._colors, actions_for(message, True))
         with self._following():
-            header = header_inline_html("assistant", self._colors)
+            header = header_inline_html("assistant", self._colors, label=self.reply_label)
             reply.finalize(self._renderer, self._register_code, header, footer)
             self._show_thinking(message)
         self.reply_completed.emit()
@@ -289,7 +309,8 @@ class TranscriptView(QTextBrowser):
     # -- rendering -----------------------------------------------------------------------
     def _html(self, message: StoredMessage) -> str:
         last = message.id == self._last_reply_id()
-        return message_html(message, self._renderer, self._colors, self._register_code, last)
+        label = self._labels.get(message.id)
+        return message_html(message, self._renderer, self._colors, self._register_code, last, label)
 
     def _insert(self, message: StoredMessage, before: QTextFrame | None = None) -> None:
         background = background_for(message.role, self._colors)
@@ -297,7 +318,13 @@ class TranscriptView(QTextBrowser):
             self._thinking_frames[message.id] = self._doc.insert_frame(
                 self._thinking_html(message), self._colors.code_background, before
             )
-        self._frames[message.id] = self._doc.insert_frame(self._html(message), background, before)
+        if message.role == "user":
+            background = "transparent"  # the bubble is painted under it (transcript_layout)
+        frame = self._frames[message.id] = self._doc.insert_frame(
+            self._html(message), background, before
+        )
+        if message.role == "user":
+            self._shape.add_bubble(message.id, frame, message.content)
 
     def _thinking_html(self, message: StoredMessage) -> str:
         unfinished = not message.content and not message.complete
@@ -321,8 +348,12 @@ class TranscriptView(QTextBrowser):
         self._complete_reply()
         bar = self.verticalScrollBar()
         from_bottom = bar.maximum() - bar.value()
+        self.hover.hide()
+        self._frames.clear()  # first: clear() deletes the frames these point to
+        self._shape.clear()
         self._doc.clear()
-        self._frames.clear()
+        self._add_images()  # clear() drops the document's resources
+        self._shape.fit_column(self.viewport().width())
         self._thinking_frames.clear()
         self._codes.clear()
         window, total = self._window, len(self._messages)
@@ -340,9 +371,11 @@ class TranscriptView(QTextBrowser):
                 self._live.parts, self._live.started = live.parts, live.started
                 self._live.ended = live.ended
         bar.setValue(bar.maximum() - from_bottom if keep_scroll else bar.maximum())
+        if keep_scroll and from_bottom <= 4:  # was at the end: stay there once laid out
+            QTimer.singleShot(0, self, lambda: bar.setValue(bar.maximum()))
 
-    def _following(self) -> _FollowBottom:
-        return _FollowBottom(self)
+    def _following(self) -> FollowBottom:
+        return FollowBottom(self.verticalScrollBar())
 
     def _register_code(self, code: str) -> str:
         key = str(len(self._codes) + 1)
@@ -365,55 +398,3 @@ class TranscriptView(QTextBrowser):
             return
         actions = actions_for(message, message.id == self._last_reply_id())
         self._doc.set_last_block(frame, footer_inline_html(message, self._colors, actions))
-
-    # -- links and resources -------------------------------------------------------------
-    def loadResource(self, kind: int, name: QUrl | str) -> Any:
-        """Refuse every resource: rendered Markdown never loads anything."""
-        return None
-
-    def _on_anchor_clicked(self, url: QUrl) -> None:
-        link = url.toString()
-        if link == paging.EARLIER:
-            self.show_earlier()
-        elif link == paging.LATER:
-            self.show_later()
-        elif link.startswith(COPY_CODE_SCHEME):
-            self._copy(self._codes.get(link.removeprefix(COPY_CODE_SCHEME)), "Code copied")
-        elif link.startswith(f"{ACTION_SCHEME}:"):
-            action, _, ident = link.removeprefix(f"{ACTION_SCHEME}:").partition("/")
-            if not ident.isdigit():
-                return
-            found = next((m for m in self._messages if m.id == int(ident)), None)
-            if action == "copy":
-                self._copy(found.content if found else None, "Message copied")
-            elif action == "copythinking":
-                self._copy(found.thinking if found else None, "Thinking copied")
-            elif action == "thinking":
-                self.toggle_thinking(int(ident))
-            else:
-                self.action_requested.emit(action, int(ident))
-        elif is_safe_link(link):
-            self.open_url(url)
-
-    def _copy(self, text: str | None, what: str) -> None:
-        if text is None:
-            return
-        clipboard = QGuiApplication.clipboard()
-        if clipboard is not None:
-            clipboard.setText(text)
-        self.copied.emit(what)
-
-
-class _FollowBottom:
-    """Keeps the view pinned to the bottom across an edit when it was there before."""
-
-    def __init__(self, view: TranscriptView) -> None:
-        self._bar = view.verticalScrollBar()
-        self._at_bottom = False
-
-    def __enter__(self) -> None:
-        self._at_bottom = self._bar.value() >= self._bar.maximum() - 4
-
-    def __exit__(self, *_: object) -> None:
-        if self._at_bottom:
-            self._bar.setValue(self._bar.maximum())

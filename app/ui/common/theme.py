@@ -1,10 +1,11 @@
-"""Light and dark follow the system; a few palette-aware colours for the transcript.
+"""Light and dark, designed (palette.py, theme_qss.py), following the system or chosen.
 
-`apply_system_theme(app)` once at start-up. It reads `QStyleHints.colorScheme()`, and when
-the style's palette does not match the system (a dark desktop, a light Fusion palette) it
-sets a dark Fusion palette; it reacts to `colorSchemeChanged` while running. Widgets that
-paint their own colours listen to `theme_notifier(app).changed` (emitted after the palette
-is in place) and ask `is_dark()` / `transcript_colors()` / `code_style_for()`.
+`apply_system_theme(app, mode)` once at start-up: it sets the Fusion style, Hearth's palette
+and style sheet for the mode ("system" follows `QStyleHints.colorScheme()` and its
+`colorSchemeChanged`; "light" and "dark" are fixed), and `theme_notifier(app).set_mode()`
+switches later (Settings). Widgets that paint their own colours listen to
+`theme_notifier(app).changed` (emitted after the palette is in place) and ask `is_dark()` /
+`current_palette()` / `transcript_colors()` / `code_style_for()`.
 """
 
 from __future__ import annotations
@@ -12,13 +13,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
+
+from app.ui.common.icons import refresh_symbols
+from app.ui.common.palette import DARK, LIGHT, Palette, palette_for, qpalette
+from app.ui.common.theme_qss import stylesheet
 
 WARNING_COLOR = "#d9822b"  # context meter near full; readable on light and dark
 ERROR_COLOR = "#d64545"
 
-_STYLES_WITHOUT_DARK = {"windows", "windowsvista"}
+THEME_MODES = ("system", "light", "dark")  # Settings.theme
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,26 +44,26 @@ class TranscriptColors:
 
 
 LIGHT_COLORS = TranscriptColors(
-    text="#1f2328",
-    muted="#656d76",
-    link="#0969da",
-    user_background="#eef3fb",
-    assistant_background="#ffffff",
-    code_background="#f6f8fa",
-    border="#d0d7de",
-    notice_background="#fff8c5",
-    notice_text="#6a5300",
+    text=LIGHT.text,
+    muted=LIGHT.muted,
+    link=LIGHT.accent_text,
+    user_background=LIGHT.user_bubble,
+    assistant_background=LIGHT.surface,
+    code_background=LIGHT.code_background,
+    border=LIGHT.border,
+    notice_background="#fff4d6",
+    notice_text="#6a4a00",
     warning=WARNING_COLOR,
     error=ERROR_COLOR,
 )
 DARK_COLORS = TranscriptColors(
-    text="#e6edf3",
-    muted="#8d96a0",
-    link="#58a6ff",
-    user_background="#1c2a3a",
-    assistant_background="#0d1117",
-    code_background="#161b22",
-    border="#30363d",
+    text=DARK.text,
+    muted=DARK.muted,
+    link=DARK.accent_text,
+    user_background=DARK.user_bubble,
+    assistant_background=DARK.surface,
+    code_background=DARK.code_background,
+    border=DARK.border,
     notice_background="#3b2e0a",
     notice_text="#e3b341",
     warning=WARNING_COLOR,
@@ -86,52 +91,34 @@ def palette_is_dark(palette: QPalette) -> bool:
 
 
 def is_dark(app: QGuiApplication | None = None) -> bool:
-    """True when the system asks for dark, or (scheme unknown) the palette is dark."""
+    """The theme in force: the notifier's choice once one runs, else the system's."""
     app = app or QGuiApplication.instance()  # type: ignore[assignment]
     if app is None:
         return False
+    notifier = app.findChild(ThemeNotifier, "theme_notifier")
+    if notifier is not None and notifier.dark is not None:
+        return notifier.dark
     scheme = app.styleHints().colorScheme()
     if scheme == Qt.ColorScheme.Unknown:
         return palette_is_dark(app.palette())
     return scheme == Qt.ColorScheme.Dark
 
 
-def dark_palette() -> QPalette:
-    """A Fusion-friendly dark palette (used only when the platform gives no dark one)."""
-    palette = QPalette()
-    roles = QPalette.ColorRole
-    colors = {
-        roles.Window: "#202124",
-        roles.WindowText: "#e8eaed",
-        roles.Base: "#17181a",
-        roles.AlternateBase: "#26282b",
-        roles.ToolTipBase: "#2d2f33",
-        roles.ToolTipText: "#e8eaed",
-        roles.PlaceholderText: "#8d96a0",
-        roles.Text: "#e8eaed",
-        roles.Button: "#2d2f33",
-        roles.ButtonText: "#e8eaed",
-        roles.BrightText: "#ff6b6b",
-        roles.Link: "#58a6ff",
-        roles.Highlight: "#2f6fce",
-        roles.HighlightedText: "#ffffff",
-        roles.Light: "#3c3f44",
-        roles.Midlight: "#33363a",
-        roles.Mid: "#2a2c30",
-        roles.Dark: "#141517",
-        roles.Shadow: "#000000",
-    }
-    for role, color in colors.items():
-        palette.setColor(role, QColor(color))
-    disabled = QPalette.ColorGroup.Disabled
-    for role in (roles.WindowText, roles.Text, roles.ButtonText):
-        palette.setColor(disabled, role, QColor("#6e7379"))
-    palette.setColor(disabled, roles.Highlight, QColor("#3c3f44"))
-    return palette
+def wants_dark(mode: str, scheme: Qt.ColorScheme, palette: QPalette) -> bool:
+    """Dark or light for a chosen mode ("system", "light", "dark") and the system's scheme."""
+    if mode in THEME_MODES[1:]:
+        return mode == "dark"
+    if scheme == Qt.ColorScheme.Unknown:
+        return palette_is_dark(palette)
+    return scheme == Qt.ColorScheme.Dark
 
 
 class ThemeNotifier(QObject):
-    """Applies the palette for a colour scheme and announces the change."""
+    """Applies Hearth's palette and style sheet for the chosen mode and announces changes.
+
+    `mode` is "system" (follow `QStyleHints.colorScheme()`), "light" or "dark"; the
+    system's scheme is remembered so switching back to "system" follows it again.
+    """
 
     changed = Signal(bool)  # dark?
 
@@ -139,23 +126,33 @@ class ThemeNotifier(QObject):
         super().__init__(app)
         self.setObjectName("theme_notifier")
         self._app = app
-        self._saved_palette: QPalette | None = None  # the light palette we replaced
+        self._system_palette = QPalette(app.palette())  # decides "system" when unknown
+        self._scheme = app.styleHints().colorScheme()
+        self.mode = "system"
+        self.dark: bool | None = None  # None until the first apply
+        self._fusion = False
 
     def apply(self, scheme: Qt.ColorScheme) -> None:
-        """Make the palette match `scheme`, then emit `changed(is_dark)`."""
+        """The system's scheme changed (or is read at start): restyle when it matters."""
+        self._scheme = scheme
+        self._restyle()
+
+    def set_mode(self, mode: str) -> None:
+        """The person's choice; an unknown mode means "system"."""
+        self.mode = mode if mode in THEME_MODES else "system"
+        self._restyle()
+
+    def _restyle(self) -> None:
         app = self._app
-        if scheme == Qt.ColorScheme.Dark and not palette_is_dark(app.palette()):
-            self._saved_palette = QPalette(app.palette())
-            style = app.style()
-            if style is not None and style.name().lower() in _STYLES_WITHOUT_DARK:
-                app.setStyle("Fusion")
-            app.setPalette(dark_palette())
-        elif scheme != Qt.ColorScheme.Dark and self._saved_palette is not None:
-            app.setPalette(self._saved_palette)
-            self._saved_palette = None
-        dark = _wants_dark(scheme) or (
-            scheme == Qt.ColorScheme.Unknown and palette_is_dark(app.palette())
-        )
+        dark = wants_dark(self.mode, self._scheme, self._system_palette)
+        if not self._fusion:
+            app.setStyle("Fusion")  # the one style the palette and sheet are designed on
+            self._fusion = True
+        colors = palette_for(dark)
+        app.setPalette(qpalette(colors))
+        app.setStyleSheet(stylesheet(colors))
+        self.dark = dark
+        refresh_symbols()
         self.changed.emit(dark)
 
 
@@ -165,11 +162,17 @@ def theme_notifier(app: QApplication) -> ThemeNotifier:
     return existing if existing is not None else ThemeNotifier(app)
 
 
-def apply_system_theme(app: QApplication) -> None:
+def apply_system_theme(app: QApplication, mode: str = "system") -> None:
     """Follow the system's light/dark now and whenever it changes. Safe to call twice."""
     notifier = theme_notifier(app)
     hints = app.styleHints()
     if not notifier.property("connected"):
         hints.colorSchemeChanged.connect(notifier.apply)
         notifier.setProperty("connected", True)
+    notifier.mode = mode if mode in THEME_MODES else "system"
     notifier.apply(hints.colorScheme())
+
+
+def current_palette(app: QGuiApplication | None = None) -> Palette:
+    """The designed palette in force (light when no theme was applied)."""
+    return palette_for(is_dark(app))

@@ -22,13 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.store.search import SearchHit
+from app.ui.common.icons import set_symbol, symbol
+from app.ui.conversations.conversation_delegate import ConversationDelegate
 from app.ui.conversations.conversation_item_model import (
     ID_ROLE,
     MESSAGE_ROLE,
     ConversationItemModel,
     PageLoader,
 )
-from app.ui.conversations.hit_delegate import HitDelegate
 
 UNDO_SECONDS = 12
 SEARCH_DELAY_MS = 200
@@ -58,17 +59,22 @@ class ConversationList(QWidget):
         self.new_button.setObjectName("new_conversation_button")
         self.new_button.setAccessibleName("New chat")
         self.new_button.setToolTip("Start a new conversation (Ctrl+N)")
+        set_symbol(self.new_button, "new_chat")
         self.model = ConversationItemModel(load_page)
         self.list = ConversationListView(self)
         self.list.setModel(self.model)
-        self.list.setItemDelegate(HitDelegate(lambda: self.model.showing_hits, self.list))
+        self.delegate = ConversationDelegate(
+            lambda: self.model.showing_hits, self.model.record, self.list
+        )  # date headers, the selected row marked, titles elided
+        self.list.setItemDelegate(self.delegate)
+        self.list.setMouseTracking(True)  # hover backgrounds
         self.list.setObjectName("conversation_list")
         self.list.setAccessibleName("Conversations")
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.list.setUniformItemSizes(True)  # hits take two lines, every one of them
+        self.list.setUniformItemSizes(False)  # a row that starts a date group is taller
         self.undo_label = QLabel(self)
         self.undo_button = QPushButton("Undo", self)
         self.undo_button.setObjectName("undo_delete_button")
@@ -85,15 +91,14 @@ class ConversationList(QWidget):
         self.hide_undo()
 
     def _layout(self) -> None:
-        top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        top.addWidget(self.new_button)
         undo = QHBoxLayout()
         undo.addWidget(self.undo_label, 1)
         undo.addWidget(self.undo_button)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addLayout(top)
+        outer.setContentsMargins(8, 8, 4, 8)
+        outer.setSpacing(6)
+        outer.addWidget(self.new_button)  # the one "New chat" control, at the top
+        outer.addWidget(self.search)
         outer.addWidget(self.list, 1)
         outer.addLayout(undo)
 
@@ -177,15 +182,20 @@ class ConversationList(QWidget):
             return
         conversation_id = str(index.data(ID_ROLE))
         menu = QMenu(self)
-        menu.addAction("Rename", lambda: self.list.edit(index))
+        menu.setObjectName("conversation_menu")
+        menu.addAction(symbol("rename"), "Rename", lambda: self.list.edit(index))
         menu.addAction(
-            "Export as Markdown…", lambda: self.export_requested.emit(conversation_id, "md")
+            symbol("export"),
+            "Export as Markdown…",
+            lambda: self.export_requested.emit(conversation_id, "md"),
         )
         menu.addAction(
             "Export as JSON…", lambda: self.export_requested.emit(conversation_id, "json")
         )
         menu.addSeparator()
-        menu.addAction("Delete", lambda: self.delete_requested.emit(conversation_id))
+        menu.addAction(
+            symbol("delete"), "Delete", lambda: self.delete_requested.emit(conversation_id)
+        )
         menu.popup(self.list.viewport().mapToGlobal(point))
 
 

@@ -33,6 +33,7 @@ from app.chat.remote import RemoteServer, is_remote_path
 from app.ui.common.format import format_model_details
 from app.ui.common.operation import Operation
 from app.ui.models import remote_items
+from app.ui.models.model_item_delegate import ModelItemDelegate
 
 if TYPE_CHECKING:
     from app.hub.local.local_scan import LocalModel
@@ -55,6 +56,7 @@ KIND_ADD_FOLDER, KIND_DOWNLOAD = "add_folder", "download"
 ADD_FOLDER_TEXT = "Add folder…"
 DOWNLOAD_TEXT = "Download models…"
 WATCH_DEBOUNCE_MS = 500
+PICKER_MAX_WIDTH = 560  # the toolbar's picker: room for a long name, not the whole bar
 
 
 def describe_model(model: LocalModel) -> str:
@@ -202,8 +204,10 @@ class ModelPicker(QWidget):
         )
         self._combo.setMinimumContentsLength(32)
         self._combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._combo.setMaximumWidth(PICKER_MAX_WIDTH)
         self._item_model = QStandardItemModel(self._combo)
         self._combo.setModel(self._item_model)
+        self._combo.setItemDelegate(ModelItemDelegate(self._combo))  # two-line rows
         self._combo.activated.connect(self._on_combo_activated)
         self._busy = QProgressBar(self)
         self._busy.setObjectName("model_picker_busy")
@@ -226,6 +230,7 @@ class ModelPicker(QWidget):
         layout.addWidget(self._busy)
         layout.addWidget(self._status)
         layout.addWidget(self._cancel)
+        layout.addStretch(1)
         self._rebuild(())
 
     def _rebuild(self, models: Sequence[LocalModel], failure: str | None = None) -> None:

@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable
 
 import psutil
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QHideEvent, QPalette, QShowEvent
-from PySide6.QtWidgets import QFormLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget
 
 from app.chat.events import PromptEvaluated, PromptProgress, TokensReceived, TurnFinished, TurnStats
 from app.chat.progress_text import duration_text
@@ -23,6 +23,7 @@ from app.chat.values import ModelInfo
 from app.ui.common import format as fmt
 from app.ui.common.theme import ERROR_COLOR, WARNING_COLOR
 from app.ui.panels.sparkline import ReplyMeter, Sparkline
+from app.ui.panels.stat_cards import HEADLINE, STAT_CARDS, caption, headline, stat_card
 from app.ui.panels.thinking_meter import ThinkingMeter
 
 STATE_NO_MODEL = "no model"
@@ -185,26 +186,27 @@ class StatsPanel(QWidget):
 
     # -- building --------------------------------------------------------------------
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for name, (caption, tip) in STAT_ROWS.items():
-            label = QLabel(fmt.UNKNOWN, self)
-            label.setObjectName(name)
-            label.setAccessibleName(caption)
-            label.setToolTip(tip)
-            label.setWordWrap(name in ("stat_model", "stat_model_details"))
-            self._labels[name] = label
-            caption_label = QLabel(caption, self)
-            caption_label.setToolTip(tip)
-            form.addRow(caption_label, label)
-            if name == "stat_generated":
-                self._sparkline = Sparkline(self)
-                form.addRow(self._sparkline)
-            if name == "stat_context":
-                self._context_bar = self._make_context_bar()
-                form.addRow(self._context_bar)
-        layout.addLayout(form)
+        layout = self._scrolling_column()
+        for title, names in STAT_CARDS:
+            card, form = stat_card(self, title)
+            for name in names:
+                caption_text, tip = STAT_ROWS[name]
+                label = QLabel(fmt.UNKNOWN, card)
+                label.setObjectName(name)
+                label.setAccessibleName(caption_text)
+                label.setToolTip(tip)
+                label.setWordWrap(name in ("stat_model", "stat_model_details"))
+                if name in HEADLINE:
+                    headline(label)
+                self._labels[name] = label
+                form.addRow(caption(card, caption_text, tip), label)
+                if name == "stat_generated":
+                    self._sparkline = Sparkline(card)
+                    form.addRow(self._sparkline)
+                if name == "stat_context":
+                    self._context_bar = self._make_context_bar()
+                    form.addRow(self._context_bar)
+            layout.addWidget(card)
         self._message = QLabel("", self)
         self._message.setObjectName("stat_message")
         self._message.setAccessibleName("Stats message")
@@ -212,6 +214,23 @@ class StatsPanel(QWidget):
         self._message.hide()
         layout.addWidget(self._message)
         layout.addStretch(1)
+
+    def _scrolling_column(self) -> QVBoxLayout:
+        """The cards scroll in a short window instead of making it taller."""
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("stats_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget(scroll)
+        scroll.setWidget(inner)
+        scroll.viewport().setAutoFillBackground(False)
+        outer.addWidget(scroll)
+        column = QVBoxLayout(inner)
+        column.setSpacing(8)
+        return column
 
     def _make_context_bar(self) -> QProgressBar:
         bar = QProgressBar(self)

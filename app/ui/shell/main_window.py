@@ -200,6 +200,9 @@ class MainWindow(QMainWindow):
         self.picker.model_requested.connect(self.load_model)
         self.picker.add_folder_requested.connect(self._on_picker_add_folder_requested)
         self.picker.download_requested.connect(self.window_actions.open_downloads)
+        welcome = self.transcript.empty_hint
+        welcome.download_requested.connect(self.window_actions.open_downloads)
+        welcome.prompt_chosen.connect(self.composer.put_text)
         self.chat.conversation_opened.connect(self.model_choice.conversation_opened)
         self.chat.save_problem.connect(self._on_chat_save_problem)
         self.chat.save_recovered.connect(self._on_chat_save_recovered)
@@ -228,7 +231,11 @@ class MainWindow(QMainWindow):
     def _follow_theme(self) -> None:
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            theme_notifier(app).changed.connect(self._on_theme_changed)
+            notifier = theme_notifier(app)
+            notifier.changed.connect(self._on_theme_changed)
+            if notifier.mode != self.settings.theme or notifier.dark is None:
+                notifier.set_mode(self.settings.theme)  # emits changed
+                return
         self._on_theme_changed(is_dark())
 
     def _on_theme_changed(self, dark: bool) -> None:
@@ -257,6 +264,9 @@ class MainWindow(QMainWindow):
     def _on_settings_applied(self, _old: Settings, new: Settings) -> None:
         self.session.apply_settings(new)
         self.transcript.keep_thinking_open = new.thinking_open
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and new.theme != _old.theme:
+            theme_notifier(app).set_mode(new.theme)
         self.thinking_controls.show_params(self.session.settings().generation)
 
     def _on_chat_conversation_opened(self, _record: object) -> None:
@@ -324,6 +334,8 @@ class MainWindow(QMainWindow):
         self.session.model_path = info.path
         self.remote_mark.set_model(info)
         self.composer.set_model_loaded(True)
+        self.transcript.reply_label = info.name
+        self.transcript.empty_hint.set_model_loaded(True)
         self.thinking_controls.show_model(
             info.thinking_switch or None, thinking_label(info.thinking_switch)
         )
@@ -331,6 +343,7 @@ class MainWindow(QMainWindow):
 
     def _on_models_load_failed(self, path: str, message: str) -> None:
         self.composer.set_model_loaded(self.models.info is not None)
+        self.transcript.empty_hint.set_model_loaded(self.models.info is not None)
         self.show_status(f"Could not load {display_name(path)}")
         box = QMessageBox(QMessageBox.Icon.Warning, "Model not loaded", message, parent=self)
         box.setObjectName("load_error_box")

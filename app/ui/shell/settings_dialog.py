@@ -14,6 +14,7 @@ from dataclasses import replace
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -35,6 +36,7 @@ REPEAT_PENALTY_RANGE = (1.0, 2.0)
 MAX_TOKENS_RANGE = (16, 32768)
 CONTEXT_RANGE = (512, 131072)
 GPU_LAYERS_RANGE = (-1, 999)  # -1 = every layer
+THEME_CHOICES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
 MIN_PROMPT_ROOM = 256  # tokens the context keeps free for the prompt besides the reply
 
 _APPLIES = " Applies when a model is loaded."
@@ -68,6 +70,7 @@ FIELD_TEXT: dict[str, tuple[str, str]] = {
         "GPU layers",
         "How many of the model's layers run on the graphics card (all: every layer)." + _APPLIES,
     ),
+    "theme": ("Appearance", "Light or dark colours, or follow the system's choice."),
     "thinking_open": (
         "Keep thinking open",
         "A reasoning model's thinking stays open after its answer starts instead of folding.",
@@ -134,6 +137,7 @@ class SettingsDialog(QDialog):
             generation=generation,
             load=load,
             thinking_open=self._thinking_open.isChecked(),
+            theme=self._theme.currentData() or "system",
         )
 
     def problem(self) -> str:
@@ -191,6 +195,9 @@ class SettingsDialog(QDialog):
         self._gpu_layers = _integer(*GPU_LAYERS_RANGE)
         self._gpu_layers.setSpecialValueText("all")
         self._thinking_open = QCheckBox(self)
+        self._theme = QComboBox(self)
+        for mode, text in THEME_CHOICES:
+            self._theme.addItem(text, mode)
 
     def _widgets(self) -> dict[str, QWidget]:
         return {
@@ -204,6 +211,7 @@ class SettingsDialog(QDialog):
             "threads": self._threads,
             "gpu_layers": self._gpu_layers,
             "thinking_open": self._thinking_open,
+            "theme": self._theme,
         }
 
     def _build_problem_label(self) -> QLabel:
@@ -247,6 +255,7 @@ class SettingsDialog(QDialog):
         self._threads.setValue(load.n_threads)
         self._gpu_layers.setValue(load.n_gpu_layers)
         self._thinking_open.setChecked(settings.thinking_open)
+        self._theme.setCurrentIndex(max(0, self._theme.findData(settings.theme)))
         self._on_field_changed()
 
     # -- reactions -------------------------------------------------------------------

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QMenuBar, QStyle, QToolBar, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenuBar, QToolBar, QWidget
 
 from app.settings import Settings
-from app.ui.common.icons import action_icon
+from app.ui.common.icons import set_symbol
 from app.ui.models.downloads.download_dialog import DownloadDialog
 from app.ui.shell.settings_dialog import SettingsDialog
 
@@ -84,21 +84,20 @@ class WindowActions:
         view_menu.addAction(self.stats_toggle)
         # The toolbar: icons with their names. "New chat" lives once, above the chat list.
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        settings.setIcon(
-            action_icon(
-                QIcon.ThemeIcon.DocumentProperties, QStyle.StandardPixmap.SP_FileDialogInfoView
-            )
-        )
-        self.stats_toggle.setIcon(
-            action_icon(
-                QIcon.ThemeIcon.DocumentPrintPreview,
-                QStyle.StandardPixmap.SP_FileDialogDetailedView,
-            )
-        )
+        download = self.by_name["download_action"]
+        for action, icon, tip in (
+            (download, "download", "Find and download models"),
+            (settings, "settings", "Sampling, context, appearance (Ctrl+,)"),
+            (self.stats_toggle, "stats", "Show or hide the statistics panel (Ctrl+I)"),
+        ):
+            set_symbol(action, icon)
+            action.setToolTip(tip)
+        set_symbol(new, "new_chat")
         toolbar.addWidget(picker)
+        toolbar.addAction(download)
         toolbar.addAction(settings)
         toolbar.addAction(self.stats_toggle)
-        for action in (settings, self.stats_toggle):
+        for action in (download, settings, self.stats_toggle):
             button = toolbar.widgetForAction(action)
             button.setObjectName(action.objectName().replace("_action", "_tool_button"))
             button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
