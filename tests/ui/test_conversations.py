@@ -103,7 +103,7 @@ def test_window_size_splitter_and_stats_panel_are_remembered(
 ) -> None:
     first = make_window(start=False).window
     first.resize(720, 520)  # within the offscreen screen (800 x 600)
-    first.splitter.setSizes([300, 500, 200])
+    first.splitter.setSizes([240, 230, 250])  # each at least its minimum width
     first.action("stats_toggle_action").setChecked(False)
     assert first.side_tabs.isHidden()
     sizes = first.splitter.sizes()
