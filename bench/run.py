@@ -16,6 +16,9 @@ a median misses its target (bench/spread.py).
    of 400 earlier messages (bench/gui_stall.py; one run, it is not a ratio).
 5. api_server: `hearth --serve` vs `python -m llama_cpp.server --cache true`, a client
    resending history for 12 turns, one conversation and two alternating (bench/api_server.py).
+6. branch_switch: TTFT of a follow-up after switching to another branch of a conversation
+   (~1,500 tokens per branch, diverging at the first question) vs re-reading its path
+   (bench/branch_switch.py).
 Never run two of these at once: llama.cpp on 2 cores slows down many times when shared.
 """
 
@@ -252,7 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs", type=int, default=5, help="interleaved pairs per ratio (>= 5)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the API server comparison")
     parser.add_argument(
-        "--only", choices=["decode", "ttft", "reopen", "gui_stall", "api_server"], default=None
+        "--only",
+        choices=["decode", "ttft", "reopen", "gui_stall", "api_server", "branch_switch"],
+        default=None,
     )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -280,6 +285,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench.api_server import bench_api_server
 
             report["api_server"] = bench_api_server(str(path), args.rounds)
+        if args.only in (None, "branch_switch"):
+            from bench.branch_switch import bench_branch_switch
+
+            report["branch_switch"] = bench_branch_switch(str(path), args.pairs, _engine)
     report["seconds"] = round(time.perf_counter() - started, 1)
     report["misses"] = misses(report)
     text = json.dumps(report, indent=2)
