@@ -10,6 +10,7 @@ import html
 from collections.abc import Sequence
 
 from app.store import StoredMessage
+from app.ui.chat.branch_nav import footer_branch_html
 from app.ui.chat.markdown_render import CodeSink, MarkdownRenderer, plain_to_html
 from app.ui.common.format import format_rate, format_seconds
 from app.ui.common.theme import TranscriptColors
@@ -92,7 +93,7 @@ def footer_inline_html(
         f"{ACTION_LABELS[name]}</a>"
         for name in actions
     ]
-    text = " &nbsp;·&nbsp; ".join(links)
+    text = footer_branch_html(message, colors) + " &nbsp;·&nbsp; ".join(links)
     stats = stats_text(message)
     if stats:
         text += f' &nbsp;&nbsp;<span style="color:{colors.muted};">{html.escape(stats)}</span>'
