@@ -170,10 +170,12 @@ class ChatSession:
             return None
         return self._store.switch_branch(target)
 
-    def branch_positions(self) -> dict[int, BranchPosition]:
-        """For each message of the open path that has alternatives, where it sits."""
+    def branch_positions(
+        self, path: list[StoredMessage] | None = None
+    ) -> dict[int, BranchPosition]:
+        """For each message of the open path (or `path`) that has alternatives, where it sits."""
         cid = self.conversation_id
-        return self._store.branch_positions(cid) if cid else {}
+        return self._store.branch_positions(cid, path) if cid else {}
 
     def fork(self, message_id: int) -> ConversationRecord:
         """A new conversation with the path down to `message_id`, opened."""

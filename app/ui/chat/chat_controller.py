@@ -123,7 +123,7 @@ class ChatController(QObject):
 
     def _show_path(self, messages: list[StoredMessage]) -> None:
         """Show the open conversation's path, with "‹ 2 / 3 ›" where it has alternatives."""
-        SHOWN.update(self.session.branch_positions() if messages else {})
+        SHOWN.update(self.session.branch_positions(messages) if messages else {})
         self._transcript.show_messages(messages)
 
     # -- branches ------------------------------------------------------------------------
