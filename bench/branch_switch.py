@@ -21,10 +21,11 @@ from bench.spread import spread, targets_for
 
 SYSTEM = Message("system", "You are a helpful assistant.")
 TOPICS = {
-    "tea": ["Tell me about the history of tea.", "How is green tea made?", "And black tea?"],
-    "rivers": ["Tell me about the longest rivers.", "How do deltas form?", "And floods?"],
+    "tea": "Notes on tea: it is grown on hillsides, picked by hand, withered, rolled and dried. ",
+    "rivers": "Notes on rivers: they carve valleys, carry silt to the sea and flood in spring. ",
 }
-BUILD = GenerationParams(temperature=0.0, top_k=1, max_tokens=120, ignore_eos=True, seed=1)
+# Long questions and short replies: the branches reach their size in a few turns.
+BUILD = GenerationParams(temperature=0.0, top_k=1, max_tokens=24, ignore_eos=True, seed=1)
 SHORT = GenerationParams(temperature=0.0, top_k=1, max_tokens=4, ignore_eos=True, seed=1)
 CONVERSATION = "branches"
 
@@ -39,9 +40,9 @@ def _turn(engine: LlamaEngine, cid: str, messages: list[Message], params: Any) -
 def _branch(engine: LlamaEngine, topic: str, tokens: int) -> list[Message]:
     """A branch of about `tokens` tokens, asked from the top of the conversation."""
     history, used, index = [SYSTEM], 0, 0
-    questions = TOPICS[topic]
     while used < tokens:
-        history.append(Message("user", f"{questions[index % len(questions)]} ({index})"))
+        question = f"{TOPICS[topic] * 8}Question {index}: what else?"
+        history.append(Message("user", question))
         finished = _turn(engine, CONVERSATION, history, BUILD)
         history.append(Message("assistant", finished.text))
         used, index = finished.stats.context_used, index + 1
