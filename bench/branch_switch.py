@@ -53,7 +53,7 @@ def bench_branch_switch(model: str, pairs: int, engine_for: Any) -> dict[str, An
     switcher: LlamaEngine = engine_for(model, 4096)
     reader: LlamaEngine = engine_for(model, 4096)
     branches = [_branch(switcher, "tea", 1500), _branch(switcher, "rivers", 1500)]
-    ratios, switched_s, reread_s = [], [], []
+    ratios, switched_s, reread_s, evaluated = [], [], [], []
     counts: dict[str, Any] = {}
     for index in range(pairs):
         branch = branches[index % 2]  # the engine holds the other one
@@ -65,6 +65,7 @@ def bench_branch_switch(model: str, pairs: int, engine_for: Any) -> dict[str, An
         ratios.append(switched.ttft_s / reread.ttft_s)
         switched_s.append(switched.ttft_s)
         reread_s.append(reread.ttft_s)
+        evaluated.append([switched.evaluated_tokens, reread.evaluated_tokens])
         counts = counts or {
             "path_tokens": reread.prompt_tokens,
             "switched_evaluated_tokens": switched.evaluated_tokens,
@@ -76,6 +77,7 @@ def bench_branch_switch(model: str, pairs: int, engine_for: Any) -> dict[str, An
     return {
         "pairs": pairs,
         **counts,
+        "evaluated_tokens_switched_and_reread_per_pair": evaluated,
         "switched_ttft_s": spread(switched_s),
         "reread_ttft_s": spread(reread_s),
         "ratio_switch_vs_reread": spread(ratios),
