@@ -25,6 +25,7 @@ from app.chat.events import (
     TurnFinished,
 )
 from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
+from app.engine.branch_choice import shared_start
 from app.engine.context_shift import find_cut
 from app.engine.context_window import plan_window
 from app.engine.embedder import Embedder
@@ -332,6 +333,10 @@ class LlamaEngine(KeptStates):
         if held.tokens and text.startswith(held.text):
             rest = text[len(held.text) :].encode("utf-8")
             return held.tokens + (llm.tokenize(rest, add_bos=False, special=True) if rest else [])
+        kept, used = self._held_prefix(text.encode("utf-8"))
+        if kept:  # another branch of the held text: its shared tokens stay as they are
+            rest = text.encode("utf-8")[used:]
+            return held.tokens[:kept] + list(llm.tokenize(rest, add_bos=False, special=True))
         add_bos = self._require().pieces.adds_bos()
         bos_text = (
             self._require()
@@ -343,6 +348,20 @@ class LlamaEngine(KeptStates):
         if add_bos and bos_text and text.startswith(bos_text):
             add_bos = False  # the template already wrote it
         return list(llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True))
+
+    def _held_prefix(self, encoded: bytes) -> tuple[int, int]:
+        """How many held tokens spell a start of `encoded` (a branch leaving the held one
+        partway), and how many bytes they spell; (0, 0) when they share too little."""
+        pieces = self._require().pieces
+        if shared_start(self._held.text, encoded.decode("utf-8", errors="replace")) < 64:
+            return 0, 0  # not worth it: the template's start is tokenized afresh
+        count, used = 0, 0
+        for token in self._held.tokens:
+            piece = pieces.piece(token, special=True)
+            if encoded[used : used + len(piece)] != piece:
+                break
+            count, used = count + 1, used + len(piece)
+        return (count, used) if count < len(self._held.tokens) else (0, 0)
 
     @property
     def cached_text(self) -> str:

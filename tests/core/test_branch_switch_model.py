@@ -37,6 +37,10 @@ def test_a_follow_up_after_a_switch_reads_only_its_new_tokens(
     follow_up = [*owls, Message("user", "Shorter?")]  # back to A, continued
 
     switched = run_turn(engine, "chat", follow_up, SHORT)
+    on_bats = run_turn(engine, "chat", [*bats, Message("user", "Why?")], SHORT)
+    # Back to A with another question: the kept state of A goes on past where this prompt
+    # leaves it (the "Shorter?" turn); its tokens up to there are reused as they are.
+    again = run_turn(engine, "chat", [*owls, Message("user", "Longer?")], SHORT)
     engine.forget("chat")  # the anchor: nothing kept, the whole path is read again
     anchor = run_turn(engine, "chat", follow_up, SHORT)
     engine.close()
@@ -46,4 +50,5 @@ def test_a_follow_up_after_a_switch_reads_only_its_new_tokens(
     assert switched.stats.evaluated_tokens <= 20, "only the new message's tokens"
     assert anchor.stats.evaluated_tokens == anchor.stats.prompt_tokens, "re-read it all"
     assert switched.text == anchor.text, "the restored state gives the same greedy reply"
+    assert on_bats.stats.evaluated_tokens <= 20 and again.stats.evaluated_tokens <= 20
     assert len(bats) == len(owls)
