@@ -18,6 +18,9 @@ a median misses its target (bench/spread.py).
    resending history for 12 turns, one conversation and two alternating (bench/api_server.py).
 6. retrieval: documents search on a generated corpus with planted facts: recall@5 and MRR
    for BM25, vectors and fused; pages/s; query latency at 1k/10k chunks (bench/retrieval.py).
+7. branch_switch: TTFT of a follow-up after switching to another branch of a conversation
+   (~1,500 tokens per branch, diverging at the first question) vs re-reading its path
+   (bench/branch_switch.py).
 Never run two of these at once: llama.cpp on 2 cores slows down many times when shared.
 """
 
@@ -255,7 +258,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the API server comparison")
     parser.add_argument(
         "--only",
-        choices=["decode", "ttft", "reopen", "gui_stall", "api_server", "retrieval"],
+        choices=[
+            "decode",
+            "ttft",
+            "reopen",
+            "gui_stall",
+            "api_server",
+            "retrieval",
+            "branch_switch",
+        ],
         default=None,
     )
     parser.add_argument("--out", type=Path, default=None)
@@ -288,6 +299,11 @@ def main(argv: list[str] | None = None) -> int:
             from bench.retrieval import bench_retrieval
 
             report["retrieval"] = bench_retrieval()
+
+        if args.only in (None, "branch_switch"):
+            from bench.branch_switch import bench_branch_switch
+
+            report["branch_switch"] = bench_branch_switch(str(path), args.pairs, _engine)
     report["seconds"] = round(time.perf_counter() - started, 1)
     report["misses"] = misses(report) + report.get("retrieval", {}).get("misses", [])
     text = json.dumps(report, indent=2)

@@ -20,6 +20,7 @@ TARGETS: dict[tuple[str, str], tuple[Callable[[float, float], bool], float, str]
     ("ttft", "cached_turn12_over_turn1"): (operator.le, 1.3, "<= 1.3"),
     ("reopen", "ratio_restored_vs_reevaluated"): (operator.le, 0.25, "<= 0.25"),
     ("gui_stall", "longest_stall_ms"): (operator.le, 50.0, "<= 50"),
+    ("branch_switch", "ratio_switch_vs_reread"): (operator.le, 0.25, "<= 0.25"),
 }
 
 

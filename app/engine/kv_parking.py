@@ -1,37 +1,68 @@
-"""Snapshots of conversations switched away from, kept in memory (LRU, byte budget).
+"""Snapshots switched away from, kept in memory (LRU, byte budget): one per branch end.
 
-Switching back to a parked conversation copies its KV state into llama.cpp from RAM (a
-memcpy) instead of reading and checking a file. What no longer fits is handed back to be
-written to disk; closing the engine writes every parked snapshot.
+A conversation may have several: one per branch whose end was in the cache when the
+conversation or the branch was left. Switching back copies the state into llama.cpp from
+RAM (a memcpy) instead of reading and checking a file. A snapshot whose text is a prefix of
+a newer one of the same conversation is dropped (the newer one continues that branch).
+What no longer fits is handed back to be written to disk; closing the engine writes every
+parked snapshot.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 
 from app.engine.kv_files import KvSnapshot
+
+_Key = tuple[str, str]  # conversation id, digest of the text the state spells
+
+
+def _key(snapshot: KvSnapshot) -> _Key:
+    return snapshot.conversation_id, hashlib.sha256(snapshot.text.encode()).hexdigest()
 
 
 class ParkedStates:
     def __init__(self, limit_bytes: int) -> None:
         self.limit_bytes = limit_bytes
-        self._states: OrderedDict[str, KvSnapshot] = OrderedDict()
+        self._states: OrderedDict[_Key, KvSnapshot] = OrderedDict()
 
     def park(self, snapshot: KvSnapshot) -> list[KvSnapshot]:
         """Keep `snapshot`; returns the least recently used ones that no longer fit."""
-        self._states.pop(snapshot.conversation_id, None)
-        self._states[snapshot.conversation_id] = snapshot
+        for key, kept in list(self._states.items()):
+            if kept.conversation_id == snapshot.conversation_id and snapshot.text.startswith(
+                kept.text
+            ):
+                del self._states[key]  # the same branch, further on
+        self._states[_key(snapshot)] = snapshot
         evicted: list[KvSnapshot] = []
         while self.total_bytes() > self.limit_bytes and self._states:
             evicted.append(self._states.popitem(last=False)[1])
         return evicted
 
+    def of(self, conversation_id: str, fingerprint: str) -> list[KvSnapshot]:
+        """The conversation's parked snapshots for this model, most recently parked first."""
+        return [
+            s
+            for s in reversed(self._states.values())
+            if s.conversation_id == conversation_id and s.fingerprint == fingerprint
+        ]
+
+    def remove(self, snapshot: KvSnapshot) -> None:
+        self._states.pop(_key(snapshot), None)
+
     def take(self, conversation_id: str, fingerprint: str) -> KvSnapshot | None:
-        snapshot = self._states.pop(conversation_id, None)
-        return snapshot if snapshot and snapshot.fingerprint == fingerprint else None
+        """The conversation's most recently parked snapshot (removed from here)."""
+        found = next(iter(self.of(conversation_id, fingerprint)), None)
+        if found is not None:
+            self.remove(found)
+        elif conversation_id in self:  # another model's states are of no use
+            self.forget(conversation_id)
+        return found
 
     def forget(self, conversation_id: str) -> None:
-        self._states.pop(conversation_id, None)
+        for key in [k for k in self._states if k[0] == conversation_id]:
+            del self._states[key]
 
     def drain(self) -> list[KvSnapshot]:
         states = list(self._states.values())
@@ -42,4 +73,4 @@ class ParkedStates:
         return sum(len(s.state) + 4 * len(s.tokens) for s in self._states.values())
 
     def __contains__(self, conversation_id: object) -> bool:
-        return conversation_id in self._states
+        return any(k[0] == conversation_id for k in self._states)

@@ -13,9 +13,8 @@ import logging
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from app import paths
 from app.chat.context_policy import reply_reserve
@@ -26,6 +25,7 @@ from app.chat.events import (
     TurnFinished,
 )
 from app.chat.values import GenerationParams, LoadOptions, Message, ModelInfo
+from app.engine.branch_choice import shared_start
 from app.engine.context_shift import find_cut
 from app.engine.context_window import plan_window
 from app.engine.embedder import Embedder
@@ -33,19 +33,16 @@ from app.engine.errors import (
     ChatTemplateError,
     MessageTooLongError,
     ModelLoadError,
-    NoModelLoadedError,
 )
-from app.engine.kv_files import KvSnapshot, KvStateFiles
+from app.engine.kept_states import KeptStates, _Held, _Loaded
+from app.engine.kv_files import KvStateFiles
 from app.engine.kv_parking import ParkedStates
 from app.engine.llama_internals import (
     LoadProgress,
     cached_count,
     cached_tokens_equal,
-    clear_cache,
     cut_cache,
     keep_prefix,
-    restore_sequence,
-    snapshot_sequence,
     version,
 )
 from app.engine.model_loader import describe, file_fingerprint, open_llama
@@ -53,7 +50,6 @@ from app.engine.model_template import template_for
 from app.engine.pieces import PieceDecoder
 from app.engine.prefill import read_prompt
 from app.engine.reply_events import ReplyEvents
-from app.engine.template import ChatTemplate
 from app.engine.thinking_cache import MessageKey, apply_policy, message_key
 from app.engine.thinking_format import ThinkingFormat, detect_format, render_prompt
 from app.engine.token_feed import TokenFeed, insert_text, sampler
@@ -64,26 +60,7 @@ log = logging.getLogger(__name__)
 _RANDOM_SEED = 0xFFFFFFFF  # LLAMA_DEFAULT_SEED: llama.cpp draws a random seed
 
 
-@dataclass(slots=True)
-class _Held:
-    """The text and tokens the KV cache holds for the current conversation."""
-
-    text: str = ""
-    tokens: list[int] = field(default_factory=list)
-    key: MessageKey = ()  # the messages and reply it spells, when known (thinking_cache)
-
-
-@dataclass(slots=True)
-class _Loaded:
-    llm: Any
-    info: ModelInfo
-    template: ChatTemplate
-    pieces: PieceDecoder
-    fingerprint: str
-    thinking: ThinkingFormat | None = None
-
-
-class LlamaEngine:
+class LlamaEngine(KeptStates):
     def __init__(
         self,
         kv_limit_bytes: int = 2 << 30,
@@ -147,80 +124,7 @@ class LlamaEngine:
     def close(self) -> None:
         self.unload()
 
-    # -- KV state per conversation --------------------------------------------------
-    def save_state(self) -> None:
-        snapshot = self._snapshot()
-        if snapshot is not None:
-            self._write(snapshot)
-
-    def _snapshot(self) -> KvSnapshot | None:
-        model = self._model
-        if model is None or self._conversation is None or not self._held.tokens:
-            return None
-        kv_count = min(cached_count(model.llm), len(self._held.tokens))
-        if kv_count == 0:
-            return None
-        return KvSnapshot(
-            self._conversation,
-            model.fingerprint,
-            self._held.tokens[:kv_count],
-            self._text_of(self._held, kv_count),
-            snapshot_sequence(model.llm),
-            self._floor,
-        )
-
-    def _write(self, snapshot: KvSnapshot) -> None:
-        try:
-            self._kv.save(snapshot)
-        except OSError as error:  # a full disk must not break the chat
-            log.warning("could not save KV state: %s", error)
-
-    def _park_current(self) -> None:
-        """Keep the current conversation's state in RAM; what no longer fits goes to disk."""
-        snapshot = self._snapshot()
-        if snapshot is not None:
-            for evicted in self._parked.park(snapshot):
-                self._write(evicted)
-
-    def forget(self, conversation_id: str) -> None:
-        self._kv.forget(conversation_id)
-        self._parked.forget(conversation_id)
-        if conversation_id == self._conversation:
-            self._conversation = None
-            self._held = _Held()
-
-    def _text_of(self, held: _Held, count: int) -> str:
-        """The text spelled by the first `count` held tokens."""
-        if count == len(held.tokens):
-            return held.text
-        assert self._model is not None
-        extra = b"".join(self._model.pieces.piece(t, special=True) for t in held.tokens[count:])
-        encoded = held.text.encode("utf-8")
-        return encoded[: len(encoded) - len(extra)].decode("utf-8", errors="replace")
-
-    def _switch_to(self, conversation_id: str) -> bool:
-        """Make `conversation_id` the one the KV cache holds. True if restored from disk."""
-        model = self._require()
-        if conversation_id == self._conversation:
-            return False
-        self._park_current()
-        self._conversation, self._held, self._floor = conversation_id, _Held(), 0
-        snapshot = self._parked.take(conversation_id, model.fingerprint) or self._kv.load(
-            conversation_id, model.fingerprint
-        )
-        if snapshot and restore_sequence(model.llm, snapshot.state, snapshot.tokens):
-            self._held = _Held(snapshot.text, list(snapshot.tokens))
-            self._floor = snapshot.dropped_messages
-            return True
-        clear_cache(model.llm)
-        return False
-
     # -- chat -----------------------------------------------------------------------
-    def _require(self) -> _Loaded:
-        if self._model is None:
-            raise NoModelLoadedError()
-        return self._model
-
     def chat(
         self,
         conversation_id: str,
@@ -230,18 +134,26 @@ class LlamaEngine:
     ) -> Iterator[TurnEvent]:
         model = self._require()
         clock = TurnClock(self._unpaid_load_s)
-        restored = self._switch_to(conversation_id)
-        n_ctx = model.info.context_size
+        texts: dict[tuple[Message, ...], str] = {}  # rendered candidate prompts
         # Planning renders and tokenizes candidate prompts; the chosen one is reused below.
         built: dict[tuple[Message, ...], tuple[str, list[int]]] = {}
+
+        def render(candidate: Sequence[Message]) -> str:
+            key = tuple(candidate)
+            if key not in texts:
+                texts[key] = self._render(candidate, params)
+            return texts[key]
 
         def build(candidate: Sequence[Message]) -> tuple[str, list[int]]:
             key = tuple(candidate)
             if key not in built:
-                text = self._render(candidate, params)
-                built[key] = (text, self._tokens_for(text))
+                built[key] = (render(candidate), self._tokens_for(render(candidate)))
             return built[key]
 
+        held_key = self._held.key if conversation_id == self._conversation else ()
+        on_path = bool(held_key) and held_key == message_key(messages[:-1])
+        restored = self._switch_to(conversation_id, render(messages), on_path)
+        n_ctx = model.info.context_size
         plan = plan_window(
             messages,
             lambda m: len(build(m)[1]),
@@ -279,7 +191,7 @@ class LlamaEngine:
         """Continue `prompt_text` as is (no chat template); events as in chat()."""
         model = self._require()
         clock = TurnClock(self._unpaid_load_s)
-        restored = self._switch_to(conversation_id)
+        restored = self._switch_to(conversation_id, prompt_text)
         prompt = self._tokens_for(prompt_text)
         if len(prompt) >= model.info.context_size - 1:
             raise MessageTooLongError(len(prompt), model.info.context_size)
@@ -421,6 +333,10 @@ class LlamaEngine:
         if held.tokens and text.startswith(held.text):
             rest = text[len(held.text) :].encode("utf-8")
             return held.tokens + (llm.tokenize(rest, add_bos=False, special=True) if rest else [])
+        kept, used = self._held_prefix(text.encode("utf-8"))
+        if kept:  # another branch of the held text: its shared tokens stay as they are
+            rest = text.encode("utf-8")[used:]
+            return held.tokens[:kept] + list(llm.tokenize(rest, add_bos=False, special=True))
         add_bos = self._require().pieces.adds_bos()
         bos_text = (
             self._require()
@@ -432,6 +348,20 @@ class LlamaEngine:
         if add_bos and bos_text and text.startswith(bos_text):
             add_bos = False  # the template already wrote it
         return list(llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True))
+
+    def _held_prefix(self, encoded: bytes) -> tuple[int, int]:
+        """How many held tokens spell a start of `encoded` (a branch leaving the held one
+        partway), and how many bytes they spell; (0, 0) when they share too little."""
+        pieces = self._require().pieces
+        if shared_start(self._held.text, encoded.decode("utf-8", errors="replace")) < 64:
+            return 0, 0  # not worth it: the template's start is tokenized afresh
+        count, used = 0, 0
+        for token in self._held.tokens:
+            piece = pieces.piece(token, special=True)
+            if encoded[used : used + len(piece)] != piece:
+                break
+            count, used = count + 1, used + len(piece)
+        return (count, used) if count < len(self._held.tokens) else (0, 0)
 
     @property
     def cached_text(self) -> str:

@@ -13,9 +13,11 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from app.documents.values import DocumentTurn
 from app.engine.runner import TurnStream
+from app.session.branching import question_parent, reply_anchor, step_sibling
 from app.session.turns import TurnRecorder
 from app.session.values import (
     ConversationSettings,
@@ -32,6 +34,7 @@ from app.store import (
     StoreError,
     derive_title,
 )
+from app.store.tree import BranchPosition
 
 log = logging.getLogger(__name__)
 
@@ -133,45 +136,64 @@ class ChatSession:
         StoreWriteError, nothing changed.
         """
         record = self._require_idle()
-        if any(t.conversation_id == record.id for t in self._unsaved):
-            raise RuntimeError(
-                "The last reply is not saved yet (Hearth keeps retrying); send again once it is."
-            )
-        first = not any(m.role == "user" for m in self._store.messages(record.id))
         user_stats = documents.user_stats() if documents else None
-        self._store.add_message(record.id, "user", text, stats=user_stats)
-        if first and record.title == DEFAULT_TITLE:
-            try:
-                self._store.rename(record.id, derive_title(text))
-            except StoreError as error:  # a title is cosmetic: the message is stored
-                log.warning("could not set the title of %s: %s", record.id, error)
-        return self._start_turn(documents)
+        self._add_question(record, text, None, stats=user_stats)
+        return self._start_turn(documents=documents)
 
     def regenerate(self) -> TurnStream:
-        """Replace everything after the last user message with a new reply."""
+        """A new reply to the last question, beside the earlier one (which is kept: the
+        reply shows "2 / 2" and the person can go back to it)."""
         record = self._require_idle()
-        history = self._store.messages(record.id)
-        last_user = max((i for i, m in enumerate(history) if m.role == "user"), default=None)
-        if last_user is None:
+        path = self._store.messages(record.id)
+        anchor = reply_anchor(path)
+        if anchor is None:
             raise ValueError("there is no message to reply to")
-        if last_user + 1 < len(history):
-            self._store.delete_messages_from(record.id, history[last_user + 1].id)
-        return self._start_turn()
+        leaf_before = path[-1].id
+        if anchor + 1 < len(path):
+            self._store.set_current_leaf(record.id, path[anchor].id)
+        return self._start_turn(leaf_before)
 
     def edit_and_resend(self, message_id: int, text: str) -> TurnStream:
-        """Replace a user message with `text`; every later message goes."""
+        """Ask `text` instead of a user message: the edited question is added beside the
+        original (same parent), which stays with its replies as another branch."""
         record = self._require_idle()
-        history = self._store.messages(record.id)
-        index = next((i for i, m in enumerate(history) if m.id == message_id), None)
-        if index is None or history[index].role != "user":
+        path = self._store.messages(record.id)
+        index = next((i for i, m in enumerate(path) if m.id == message_id), None)
+        if index is None or path[index].role != "user":
             raise ValueError("only a user message of the open conversation can be edited")
-        self._store.delete_messages_from(record.id, message_id)
-        if not any(m.role == "user" for m in history[:index]) and record.title == derive_title(
-            history[index].content
-        ):
-            self._store.rename(record.id, DEFAULT_TITLE)
-            self._reload_record()
-        return self.send(text)
+        self._add_question(record, text, question_parent(path[index]), path[index])
+        return self._start_turn()
+
+    def switch_branch(self, message_id: int, step: int) -> list[StoredMessage] | None:
+        """Show the alternative `step` places from `message_id` (-1: previous, +1: next),
+        down to its newest reply; return the new path (None: no alternative that way)."""
+        record = self._require_idle()
+        found = self._store.message(message_id)
+        if found is None or found.conversation_id != record.id:
+            raise ValueError("that message is not in the open conversation")
+        target = step_sibling(self._store.siblings(message_id), message_id, step)
+        if target is None:
+            return None
+        return self._store.switch_branch(target)
+
+    def branch_positions(
+        self, path: list[StoredMessage] | None = None
+    ) -> dict[int, BranchPosition]:
+        """For each message of the open path (or `path`) that has alternatives, where it sits."""
+        cid = self.conversation_id
+        return self._store.branch_positions(cid, path) if cid else {}
+
+    def fork(self, message_id: int) -> ConversationRecord:
+        """A new conversation with the path down to `message_id`, opened."""
+        self._require_idle()
+        found = self._store.message(message_id)
+        if found is None or found.conversation_id != self.conversation_id:
+            raise ValueError("that message is not in the open conversation")
+        source = self._conversation
+        title = f"{source.title} (fork)" if source and source.title != DEFAULT_TITLE else None
+        record = self._store.fork(message_id, title)
+        self.open(record.id)
+        return record
 
     def delete_message(self, message_id: int) -> None:
         self._require_idle()
@@ -249,19 +271,56 @@ class ChatSession:
         if self._conversation is not None:
             self._conversation = self._store.conversation(self._conversation.id)
 
-    def _start_turn(self, documents: DocumentTurn | None = None) -> TurnStream:
+    def _add_question(
+        self,
+        record: ConversationRecord,
+        text: str,
+        parent_id: int | None,
+        replacing: StoredMessage | None = None,
+        stats: dict[str, Any] | None = None,
+    ) -> None:
+        """Store a question (under `parent_id`, None: the current leaf). The title follows
+        the first question while it is the one derived from it."""
+        if any(t.conversation_id == record.id for t in self._unsaved):
+            raise RuntimeError(
+                "The last reply is not saved yet (Hearth keeps retrying); send again once it is."
+            )
+        if replacing is not None:
+            path = self._store.path_to(replacing.id)
+            first = not any(m.role == "user" for m in path[:-1])
+            derived = record.title in (DEFAULT_TITLE, derive_title(replacing.content))
+        else:
+            first = not any(m.role == "user" for m in self._store.messages(record.id))
+            derived = record.title == DEFAULT_TITLE
+        self._store.add_message(record.id, "user", text, stats=stats, parent_id=parent_id)
+        if first and derived:
+            try:
+                self._store.rename(record.id, derive_title(text))
+            except StoreError as error:  # a title is cosmetic: the message is stored
+                log.warning("could not set the title of %s: %s", record.id, error)
+
+    def _start_turn(
+        self, leaf_before: int | None = None, documents: DocumentTurn | None = None
+    ) -> TurnStream:
         record = self._conversation
         assert record is not None
         if self.model_path and record.model_path != self.model_path:
             self._store.set_model(record.id, self.model_path)
         self._reload_record()
         config = self.settings()
-        messages = engine_messages(config.system_prompt, self._store.messages(record.id))
+        path = self._store.messages(record.id)
+        messages = engine_messages(config.system_prompt, path)
         if documents is not None and messages and messages[-1].role == "user":
             messages[-1] = replace(messages[-1], content=documents.prompt)
         stream = self._runner.chat(record.id, messages, config.generation)
         turn = TurnRecorder(
-            self._store, record.id, stream, self._clock, dropped_before=self._dropped(record.id)
+            self._store,
+            record.id,
+            stream,
+            self._clock,
+            dropped_before=self._dropped(record.id),
+            parent_id=path[-1].id if path else None,
+            leaf_before=leaf_before,
         )
         turn.extra_stats = documents.reply_stats() if documents else {}
         self._turns.append(turn)

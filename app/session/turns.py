@@ -44,8 +44,13 @@ class TurnRecorder:
         stream: TurnStream,
         clock: Callable[[], float] = time.monotonic,
         dropped_before: int = 0,
+        parent_id: int | None = None,
+        leaf_before: int | None = None,
     ) -> None:
         self.conversation_id = conversation_id
+        # The reply hangs under `parent_id` (fixed now: a switch elsewhere cannot move it);
+        # a turn that writes nothing gives the conversation back its `leaf_before`.
+        self._leaf_before = leaf_before
         self._dropped_before = dropped_before  # turns already left out (and noticed) before
         self.stream = stream
         self.done = False
@@ -53,7 +58,11 @@ class TurnRecorder:
         self._parts: list[str] = []
         self._thinking: list[str] = []
         self._saver = ReplyAutosaver(
-            store, conversation_id, interval=PARTIAL_SAVE_INTERVAL_S, clock=clock
+            store,
+            conversation_id,
+            interval=PARTIAL_SAVE_INTERVAL_S,
+            clock=clock,
+            parent_id=parent_id,
         )
         self.save_error: str | None = None  # why the last write failed (None: all saved)
         self._pending: tuple[str, bool, dict[str, Any] | None, str] | None = None
@@ -139,17 +148,25 @@ class TurnRecorder:
         if isinstance(event, PromptEvaluated):
             out = [event] if foreground else []
             if event.dropped_turns > self._dropped_before:  # one notice per new drop
-                notice = self._notice(dropped_turns_notice(event.dropped_turns))
+                notice = self._notice(dropped_turns_notice(event.dropped_turns), before=True)
                 out += [NoticeAdded(notice)] if foreground and notice else []
             return out
         return self._finish(event, foreground)
 
-    def _notice(self, text: str) -> StoredMessage | None:
+    def _notice(
+        self, text: str, before: bool = False, after: StoredMessage | None = None
+    ) -> StoredMessage | None:
+        """Store a notice on the reply's branch: under ``after`` (the reply), or, ``before``
+        the reply is written, between its question and the reply."""
+        parent = after.id if after is not None and after.id > 0 else self._saver.parent_id
         try:
-            return self._store.add_message(self.conversation_id, "notice", text)
+            notice = self._store.add_message(self.conversation_id, "notice", text, parent_id=parent)
         except StoreError as error:
             log.warning("could not store a notice (%s): %s", error, text)
             return None
+        if before and self._saver.message_id is None and self._saver.parent_id is not None:
+            self._saver.parent_id = notice.id  # the reply follows its notice
+        return notice
 
     def _finish(self, finished: TurnFinished, foreground: bool) -> list[SessionEvent]:
         self.done = True
@@ -168,23 +185,39 @@ class TurnRecorder:
                 out += self._failed(self.save_error or "not saved", streaming=False)
             else:
                 out += self._recovered()
-        elif self._saver.message_id is not None:
-            try:
-                self._store.delete_message(self._saver.message_id)
-            except StoreError as error:
-                log.warning("could not delete an empty reply: %s", error)
+        else:
+            self._nothing_written()
         notice = None
         if finished.error:
-            notice = self._notice(f"The reply stopped with an error: {finished.error}")
+            stopped = f"The reply stopped with an error: {finished.error}"
+            notice = self._notice(stopped, after=message)
         saved = ReplySaved(
             self.conversation_id, finished, message, notice, foreground, not self.unsaved
         )
         return [*out, saved]
+
+    def _nothing_written(self) -> None:
+        """No reply: remove an empty partial one; a regenerate shows the earlier reply again."""
+        try:
+            if self._saver.message_id is not None:
+                self._store.delete_message(self._saver.message_id)
+            elif self._leaf_before is not None and self._store.message(self._leaf_before):
+                self._store.set_current_leaf(self.conversation_id, self._leaf_before)
+        except StoreError as error:
+            log.warning("could not tidy up after an empty reply: %s", error)
 
     def _unsaved_message(
         self, text: str, complete: bool, stats: dict[str, Any] | None, thinking: str
     ) -> StoredMessage:
         """What the view shows for a reply the disk refused (id -1: not stored yet)."""
         return StoredMessage(
-            -1, self.conversation_id, "assistant", text, time.time(), complete, stats, thinking
+            -1,
+            self.conversation_id,
+            "assistant",
+            text,
+            time.time(),
+            complete,
+            stats,
+            thinking,
+            self._saver.parent_id,
         )

@@ -13,7 +13,12 @@ from app.store.records import StoredMessage
 
 class ReplyAutosaver:
     """The first non-empty text inserts a partial message; later text updates that row at most
-    once per ``interval`` seconds (one cheap UPDATE); ``finish`` writes the final text."""
+    once per ``interval`` seconds (one cheap UPDATE); ``finish`` writes the final text.
+
+    ``parent_id`` is the message the reply answers, fixed when the turn starts, so the reply
+    lands on its own branch even if the conversation's current leaf moved meanwhile (None:
+    under the current leaf when it is first written).
+    """
 
     def __init__(
         self,
@@ -23,7 +28,9 @@ class ReplyAutosaver:
         role: str = "assistant",
         interval: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        parent_id: int | None = None,
     ) -> None:
+        self.parent_id = parent_id
         self._store = store
         self._conversation_id = conversation_id
         self._role = role
@@ -44,7 +51,12 @@ class ReplyAutosaver:
         now = self._clock()
         if self._message_id is None:
             message = self._store.add_message(
-                self._conversation_id, self._role, content, complete=False, thinking=thinking
+                self._conversation_id,
+                self._role,
+                content,
+                complete=False,
+                thinking=thinking,
+                parent_id=self.parent_id,
             )
             self._message_id = message.id
         elif now - self._saved_at >= self._interval:
@@ -71,6 +83,7 @@ class ReplyAutosaver:
                 complete=complete,
                 stats=stats,
                 thinking=thinking,
+                parent_id=self.parent_id,
             )
             self._message_id = message.id
             return message

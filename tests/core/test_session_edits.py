@@ -17,7 +17,7 @@ from tests.core.session_helpers import (
 )
 
 
-def test_regenerate_replaces_the_last_reply(
+def test_regenerate_adds_a_reply_beside_the_last_one(
     session: ChatSession, store: ChatStore, runner: ManualRunner
 ) -> None:
     cid = session.conversation_id or ""
@@ -35,13 +35,18 @@ def test_regenerate_replaces_the_last_reply(
         Message("assistant", "a1"),
         Message("user", "q2"),
     ]
-    assert [m.content for m in store.messages(cid)] == ["q1", "a1", "q2"]
+    shown = [m.content for m in store.messages(cid) if m.role != "notice"]
+    assert shown == ["q1", "a1", "q2"], "the path ends at the question while the reply waits"
     stream.put(finished("stop", "a2 again"))
     session.pump()
-    assert [m.content for m in store.messages(cid)] == ["q1", "a1", "q2", "a2 again"]
+    path = [m for m in store.messages(cid) if m.role != "notice"]
+    assert [m.content for m in path] == ["q1", "a1", "q2", "a2 again"]
+    earlier = [m for m in store.all_messages(cid) if m.content == "a2"]
+    assert len(earlier) == 1, "the earlier reply is kept"
+    assert store.siblings(path[-1].id) == [earlier[0].id, path[-1].id]
 
 
-def test_edit_and_resend_replaces_later_turns(
+def test_edit_and_resend_adds_a_branch_and_keeps_the_original(
     session: ChatSession, store: ChatStore, runner: ManualRunner
 ) -> None:
     cid = session.conversation_id or ""
@@ -52,6 +57,8 @@ def test_edit_and_resend_replaces_later_turns(
     first_id = store.messages(cid)[0].id
     session.edit_and_resend(first_id, "better question")
     assert [m.content for m in store.messages(cid)] == ["better question"]
+    assert len(store.all_messages(cid)) == 5, "the original question and its replies stay"
+    assert len(store.siblings(first_id)) == 2
     assert runner.calls[-1][1] == [
         Message("system", "Be brief."),
         Message("user", "better question"),

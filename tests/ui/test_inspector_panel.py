@@ -125,7 +125,7 @@ def test_a_reply_that_paid_for_the_load_shows_it_first(inspector):
     assert timeline.total_s == pytest.approx(3.75)
     assert text(inspector, "insp_load") == "1.50 s"
     inspector.turn_finished(finished(replace(STATS, restored_from_disk=True)), PROMPT)
-    assert text(inspector, "insp_prompt_reused") == "400 (67%, restored from disk)"
+    assert text(inspector, "insp_prompt_reused") == "400 (67%, kept state restored after a switch)"
 
 
 def test_failed_reply_keeps_the_last_measured_one(inspector):

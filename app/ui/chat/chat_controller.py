@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 
 from app.chat.events import PromptEvaluated, PromptProgress, TokensReceived, TurnFinished
 from app.chat.progress_text import prompt_progress_text
@@ -25,8 +26,9 @@ from app.session import (
     SaveRecovered,
     SessionEvent,
 )
-from app.store import StoreError, StoreWriteError
+from app.store import StoredMessage, StoreError, StoreWriteError
 from app.ui.chat.attachments_send import DocumentSender
+from app.ui.chat.branch_nav import FORK, NEXT, PREVIOUS, SHOWN
 from app.ui.chat.composer import Composer
 from app.ui.chat.transcript_view import TranscriptView
 from app.ui.common.engine_bridge import EngineBridge
@@ -82,6 +84,11 @@ class ChatController(QObject):
         self.documents = DocumentSender(
             composer, lambda: self.session.conversation_id, self.status.emit, parent=self
         )
+        SHOWN.clear()  # positions shown by an earlier window are not this one's
+        for keys, step in (("Alt+Left", -1), ("Alt+Right", +1)):
+            shortcut = QShortcut(QKeySequence(keys), transcript)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(lambda step=step: self.step_last_branch(step))
 
     # -- conversations -------------------------------------------------------------------
     def open(self, conversation_id: str) -> None:
@@ -92,7 +99,7 @@ class ChatController(QObject):
         messages = self.session.open(conversation_id)
         self._composer.cancel_edit()
         self._composer.set_generating(False)
-        self._transcript.show_messages(messages)
+        self._show_path(messages)
         self._show_draft(conversation_id, previous)
         self.conversation_opened.emit(self.session.conversation)
 
@@ -108,7 +115,7 @@ class ChatController(QObject):
         self.session.new_conversation()
         self._composer.cancel_edit()
         self._composer.set_generating(False)
-        self._transcript.show_messages([])
+        self._show_path([])
         self._show_draft(self.session.conversation_id, previous)
         self._composer.edit.setFocus()
         self.conversation_opened.emit(self.session.conversation)
@@ -117,7 +124,57 @@ class ChatController(QObject):
     def reload(self) -> None:
         """Show the open conversation again as stored (after edits from elsewhere)."""
         if not self.session.busy:
-            self._transcript.show_messages(self.session.messages())
+            self._show_path(self.session.messages())
+
+    def _show_path(self, messages: list[StoredMessage]) -> None:
+        """Show the open conversation's path, with "‹ 2 / 3 ›" where it has alternatives."""
+        SHOWN.update(self.session.branch_positions(messages) if messages else {})
+        self._transcript.show_messages(messages)
+
+    # -- branches ------------------------------------------------------------------------
+    def switch_branch(self, message_id: int, step: int) -> bool:
+        """Show the alternative `step` places from a message (-1 previous, +1 next)."""
+        if self.session.busy:
+            self.status.emit("Stop the reply before switching to another branch.")
+            return False
+        try:
+            path = self.session.switch_branch(message_id, step)
+        except (ValueError, StoreError) as error:
+            self.status.emit(str(error))
+            return False
+        if path is None:
+            return False
+        self._composer.cancel_edit()
+        self._show_path(path)
+        shown = (SHOWN.get(m.id) for m in path)
+        position = next((p for p in shown if p and message_id in p.siblings), None)
+        self.status.emit(f"Alternative {position.label}" if position else "Branch shown")
+        return True
+
+    def step_last_branch(self, step: int) -> bool:
+        """Alt+Left / Alt+Right: move the deepest message with alternatives on the path."""
+        path = self.session.messages()
+        found = next((m for m in reversed(path) if SHOWN.get(m.id)), None)
+        return found is not None and self.switch_branch(found.id, step)
+
+    def fork(self, message_id: int) -> bool:
+        """Copy the path down to a message into a new conversation and open it."""
+        if self.session.busy:
+            self.status.emit("Stop the reply before forking.")
+            return False
+        previous = self.keep_draft()
+        try:
+            self.session.fork(message_id)
+        except (ValueError, StoreError) as error:
+            self.status.emit(str(error))
+            return False
+        self._composer.cancel_edit()
+        self._show_path(self.session.messages())
+        self._show_draft(self.session.conversation_id, previous)
+        self.conversation_opened.emit(self.session.conversation)
+        self.conversations_changed.emit()
+        self.status.emit("Forked to a new chat")
+        return True
 
     # -- drafts --------------------------------------------------------------------------
     def keep_draft(self) -> str | None:
@@ -171,7 +228,7 @@ class ChatController(QObject):
             self.status.emit("Stop the reply before deleting messages.")
             return
         self.session.delete_message(message_id)
-        self._transcript.show_messages(self.session.messages())
+        self._show_path(self.session.messages())
         self.status.emit("Message deleted")
 
     def stop(self) -> None:
@@ -196,7 +253,7 @@ class ChatController(QObject):
             self._problem_shown = False
             self.save_recovered.emit()
         if rebuild:
-            self._transcript.show_messages(self.session.messages())
+            self._show_path(self.session.messages())
         self._bridge.watch(stream)
         self._transcript.begin_reply()
         self._stats.turn_started()
@@ -268,6 +325,7 @@ class ChatController(QObject):
                 self.reload()  # the user came back before the old reply was saved
             self.conversations_changed.emit()
             return
+        SHOWN.update(self.session.branch_positions())  # a regenerated reply shows "2 / 2"
         self._transcript.finish_reply(saved.message)
         if saved.error_notice is not None:
             self._transcript.add_message(saved.error_notice)
@@ -302,3 +360,7 @@ class ChatController(QObject):
         elif action == "source":
             found = next((m for m in self._transcript.messages if m.id == message_id), None)
             self.documents.show_sources(found)
+        elif action in (PREVIOUS, NEXT):
+            self.switch_branch(message_id, -1 if action == PREVIOUS else +1)
+        elif action == FORK:
+            self.fork(message_id)

@@ -10,6 +10,7 @@ import html
 from collections.abc import Sequence
 
 from app.store import StoredMessage
+from app.ui.chat.branch_nav import footer_branch_html
 from app.ui.chat.markdown_render import CodeSink, MarkdownRenderer, plain_to_html
 from app.ui.chat.sources_html import sources_inline_html
 from app.ui.common.format import format_rate, format_seconds
@@ -109,7 +110,10 @@ def footer_inline_html(
         parts.append(f'<span style="color:{colors.muted};">{html.escape(stats)}</span>')
     if links:
         parts.append(" &nbsp; ".join(links))
-    footer = " &nbsp;&nbsp;·&nbsp;&nbsp; ".join(parts)
+    branch = footer_branch_html(message, colors)
+    if not parts:
+        branch = branch.removesuffix(" &nbsp;·&nbsp; ")
+    footer = branch + " &nbsp;&nbsp;·&nbsp;&nbsp; ".join(parts)
     return sources_inline_html(message, colors) + f'<span style="font-size:small;">{footer}</span>'
 
 

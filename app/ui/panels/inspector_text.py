@@ -77,7 +77,8 @@ SECTIONS: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "insp_prompt_reused": (
             "Reused",
-            "Tokens the model did not read again because it kept its memory of earlier turns.",
+            "Tokens not read again: the model kept its memory of earlier turns (per branch, "
+            "restored after a switch).",
         ),
         "insp_prompt_evaluated": (
             "Read now",
@@ -188,7 +189,8 @@ def thinking_policy_text(stats: TurnStats) -> str:
 
 def reused_text(stats: TurnStats) -> str:
     share = fmt.format_percent(stats.cached_tokens, stats.prompt_tokens)
-    where = ", restored from disk" if stats.restored_from_disk and stats.cached_tokens else ""
+    switched = stats.restored_from_disk and stats.cached_tokens
+    where = ", kept state restored after a switch" if switched else ""
     return f"{stats.cached_tokens:,} ({share}{where})"
 
 
