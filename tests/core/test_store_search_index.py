@@ -1,6 +1,6 @@
 """The full-text search index: agrees with a plain scan through random histories (edits,
-deletes, trash, renames, imported rows), is built for existing files by a resumable
-backfill, and a query on the reader's connection can be cancelled from another thread."""
+branches, forks, deletes, trash, renames, imported rows), is built for existing files by a
+resumable backfill, and a query on the reader's connection can be cancelled from another thread."""
 
 from __future__ import annotations
 
@@ -29,11 +29,12 @@ def _text(rng: random.Random) -> str:
 
 
 def _scan(store: ChatStore, query: str) -> set[str]:
-    """What search must find: a plain scan of every live conversation's title and text."""
+    """What search must find: a plain scan of every live conversation's title and the text
+    of every message on every branch."""
     needle = fold(query.strip())
     found = set()
     for record in store.list_conversations():
-        texts = [m.content for m in store.messages(record.id) if m.role != "notice"]
+        texts = [m.content for m in store.all_messages(record.id) if m.role != "notice"]
         if any(needle in fold(text) for text in [record.title, *texts]):
             found.add(record.id)
     return found
@@ -52,9 +53,16 @@ def _random_edits(store: ChatStore, rng: random.Random, steps: int) -> None:
             continue
         chat = rng.choice(chats)
         messages = store.messages(chat.id)
-        if action < 0.55 or not messages:
+        if action < 0.45 or not messages:
             role = rng.choice(["user", "assistant", "notice"])
             store.add_message(chat.id, role, _text(rng))
+        elif action < 0.5:  # an alternative (regenerate / edit): a branch beside a message
+            sibling = rng.choice(messages)
+            store.add_message(chat.id, sibling.role, _text(rng), parent_id=sibling.parent_id or 0)
+        elif action < 0.53:
+            store.switch_branch(rng.choice(store.all_messages(chat.id)).id)
+        elif action < 0.55:
+            store.fork(rng.choice(messages).id, _text(rng))
         elif action < 0.7:
             store.update_message(rng.choice(messages).id, _text(rng), complete=True)
         elif action < 0.8:
