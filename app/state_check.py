@@ -7,6 +7,7 @@ ignored, and the original file is copied to a dated backup before anything is re
 
 from __future__ import annotations
 
+import glob
 import json
 import logging
 import math
@@ -61,10 +62,15 @@ def missing(value: Any) -> bool:
 
 
 def backup(path: Path, clock: Callable[[], float] = time.time) -> Path | None:
-    """Copy `path` to `<name>.<date>.bak` next to it; None when that fails too."""
+    """Copy `path` to `<name>.<date>.bak` next to it; None when that fails too. A backup
+    holding the same bytes already (the file read twice at start-up) is reused, not repeated."""
     stamp = time.strftime("%Y-%m-%d_%H%M%S", time.localtime(clock()))
     target = path.with_name(f"{path.name}.{stamp}.bak")
     try:
+        content = path.read_bytes()
+        for earlier in sorted(path.parent.glob(f"{glob.escape(path.name)}.*.bak")):
+            if earlier.read_bytes() == content:
+                return earlier
         shutil.copyfile(path, target)
         return target
     except OSError as error:

@@ -80,3 +80,20 @@ def test_drafts_survive_a_restart_and_bad_entries_cost_only_themselves(tmp_path:
     _write(path, {"drafts": {"a": "kept", "b": 3}})
     reread = DraftBook(path)
     assert reread.get("a") == "kept" and reread.report.reset_fields == ("drafts.b",)
+
+
+def test_a_file_backed_up_twice_keeps_one_copy_until_it_changes(tmp_path: Path) -> None:
+    from app.state_check import backup
+
+    path = tmp_path / "window-state.json"
+    path.write_text('{"geometry": 5}')
+    first = backup(path, clock=lambda: 1_000_000.0)
+    again = backup(path, clock=lambda: 1_000_007.0)  # read again a few seconds later
+    assert first is not None and again == first
+    path.write_text('{"geometry": 6}')
+    changed = backup(path, clock=lambda: 1_000_009.0)
+    assert changed is not None and changed != first
+    assert sorted(p.read_text() for p in tmp_path.glob("*.bak")) == [
+        '{"geometry": 5}',
+        '{"geometry": 6}',
+    ]

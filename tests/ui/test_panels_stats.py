@@ -129,7 +129,9 @@ def test_token_events_are_recorded_not_rendered(panel, qtbot):
     # The repaint timer fires at most every 250 ms, however fast tokens arrive.
     assert 1 <= renders <= 2 + elapsed / 0.25, (renders, elapsed)
     assert renders < 50  # against 1,000 token events
-    assert panel.sparkline().paint_count - paints_before <= 3 + elapsed / 0.25
+    # a render repaints the sparkline once, plus once when its card re-lays out (first figures)
+    paints = panel.sparkline().paint_count - paints_before
+    assert paints <= 4 + elapsed / 0.25 and paints < 50, (paints, elapsed)
     assert text(panel, "stat_decode_rate") == "100 tok/s"
 
 
