@@ -25,15 +25,6 @@ def conversation(count: int) -> list[StoredMessage]:
     ]
 
 
-@pytest.fixture
-def view(qtbot: QtBot) -> TranscriptView:
-    transcript = TranscriptView()
-    qtbot.addWidget(transcript)
-    transcript.resize(700, 500)
-    transcript.show()
-    return transcript
-
-
 def test_long_conversations_open_with_their_last_page(view: TranscriptView) -> None:
     view.show_messages(conversation(100))
     text = view.toPlainText()

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import time
 
-import pytest
 from PySide6.QtCore import QUrl
-from pytestqt.qtbot import QtBot
 
 from app.store import StoredMessage
 from app.ui.chat.transcript_view import TranscriptView
@@ -24,15 +22,6 @@ def _chat(count: int) -> list[StoredMessage]:
         )
         for i in range(1, count + 1)
     ]
-
-
-@pytest.fixture
-def view(qtbot: QtBot) -> TranscriptView:
-    transcript = TranscriptView()
-    qtbot.addWidget(transcript)
-    transcript.resize(700, 500)
-    transcript.show()
-    return transcript
 
 
 def test_window_arithmetic() -> None:
