@@ -242,18 +242,7 @@ def launch(home: Path, repeats: int) -> dict[str, float]:
         env = dict(os.environ, HEARTH_HOME=str(home), QT_QPA_PLATFORM="offscreen")
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # launch like an installed app: cached bytecode
         env["HEARTH_BENCH_SPAWNED"] = repr(time.time())
-        done = subprocess.run(
-            [sys.executable, str(HERE / "history_child.py")],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
-        if line is None:
-            raise RuntimeError(f"the window did not start:\n{done.stdout}\n{done.stderr}")
-        runs.append(json.loads(line[7:]))
+        runs.append(child_result([str(HERE / "history_child.py")], env, "the window did not start"))
     return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
 
@@ -272,18 +261,20 @@ def measure(messages: int, repeats: int) -> dict[str, Any]:
 def open_hit() -> dict[str, Any]:
     """Opening a hit at message 5 of a 3,000-message chat (bench/history_open.py)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return child_result([str(HERE / "history_open.py")], env, "opening the hit failed")
+
+
+def child_result(
+    args: list[str], env: dict[str, str], failure: str, prefix: str = "RESULT ", timeout: int = 600
+) -> dict[str, Any]:
+    """Run a Python script in a child process; return the JSON of its ``prefix`` line."""
     done = subprocess.run(
-        [sys.executable, str(HERE / "history_open.py")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+        [sys.executable, *args], env=env, capture_output=True, text=True, timeout=timeout
     )
-    line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
+    line = next((x for x in done.stdout.splitlines() if x.startswith(prefix)), None)
     if line is None:
-        raise RuntimeError(f"opening the hit failed:\n{done.stdout}\n{done.stderr}")
-    result: dict[str, Any] = json.loads(line[7:])
+        raise RuntimeError(f"{failure}:\n{done.stdout}\n{done.stderr}")
+    result: dict[str, Any] = json.loads(line[len(prefix) :])
     return result
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,24 +19,14 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench.history import GOALS, checks, table  # noqa: E402
+from bench.history import GOALS, checks, child_result, table  # noqa: E402
 
 
 def _run(code: Path, args: list[str]) -> dict[str, Any]:
     env = dict(os.environ, PYTHONPATH=str(code), QT_QPA_PLATFORM="offscreen")
-    done = subprocess.run(
-        [sys.executable, str(HERE / "history.py"), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=7200,
-        check=False,
+    return child_result(
+        [str(HERE / "history.py"), *args], env, f"{code} {args} failed", "ROW ", timeout=7200
     )
-    line = next((x for x in done.stdout.splitlines() if x.startswith("ROW ")), None)
-    if line is None:
-        raise RuntimeError(f"{code} {args} failed:\n{done.stdout}\n{done.stderr}")
-    row: dict[str, Any] = json.loads(line[4:])
-    return row
 
 
 def main() -> None:
