@@ -42,6 +42,7 @@ from app.engine.llama_internals import (
     cached_count,
     cached_tokens_equal,
     cut_cache,
+    evaluate,
     keep_prefix,
     version,
 )
@@ -229,7 +230,14 @@ class LlamaEngine(KeptStates):
         clock.prefill_started()
         reused = keep_prefix(llm, prompt)  # what generate() would reuse; the rest is read here
         self._held = _Held(prompt_text, list(prompt))  # the cache spells a prefix of it
-        read = yield from read_prompt(llm, prompt[reused:], cancel, clock)
+        todo = prompt[reused:]
+        # With a seed, the prompt's last token is always decoded alone, as it is when the
+        # rest is cached: a batch of one and a batch of many round differently, and the same
+        # seed must give the same reply whether or not the prompt was cached.
+        alone = todo[-1:] if params.seed is not None and len(todo) > 1 else []
+        read = yield from read_prompt(llm, todo[: len(todo) - len(alone)], cancel, clock)
+        if read and alone:
+            evaluate(llm, alone)
         if not read:
             clock.decode_ended()
             stats = clock.stats(

@@ -195,6 +195,10 @@ def test_a_seed_makes_replies_repeatable_and_no_seed_varies_them(engine: LlamaEn
     # Two fresh conversations: the same prompt evaluated the same way, the same seed.
     first = run_turn(engine, "s1", ask, seeded).text
     assert run_turn(engine, "s2", ask, seeded).text == first
+    # Again with the prompt already in the cache: only its last token is decoded, and the
+    # same seed still gives the same reply.
+    again = run_turn(engine, "s2", ask, seeded)
+    assert again.stats.cached_tokens > 0 and again.text == first
     unseeded = {run_turn(engine, f"u{i}", ask, free).text for i in range(3)}
     assert len(unseeded) >= 2, "without a seed, Regenerate must not repeat the last answer"
 
