@@ -103,6 +103,7 @@ def test_edit_reuses_the_common_prefix(engine: LlamaEngine) -> None:
     assert turn.stats.evaluated_tokens < 20
 
 
+@pytest.mark.once
 def test_full_context_drops_oldest_turns_and_keeps_the_system_prompt(default_model: Path) -> None:
     engine = LlamaEngine()
     engine.load(str(default_model), LoadOptions(n_ctx=512, n_threads=2))
@@ -203,6 +204,7 @@ def test_a_seed_makes_replies_repeatable_and_no_seed_varies_them(engine: LlamaEn
     assert len(unseeded) >= 2, "without a seed, Regenerate must not repeat the last answer"
 
 
+@pytest.mark.once
 def test_dropping_turns_cuts_them_from_the_cache_instead_of_reevaluating(
     default_model: Path,
 ) -> None:

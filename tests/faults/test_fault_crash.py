@@ -138,6 +138,7 @@ def _check_reopened(
     return saved
 
 
+@pytest.mark.once
 def test_sigkill_ten_times_mid_reply_loses_nothing_saved(
     default_model: Path, tmp_path: Path, record_property: RecordProperty
 ) -> None:

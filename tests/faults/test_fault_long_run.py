@@ -10,7 +10,7 @@ import pytest
 from tests.faults.live_session import SYSTEM_PROMPT, live_session, send_and_wait
 from tests.faults.recording import RecordProperty
 
-pytestmark = [pytest.mark.model, pytest.mark.slow]
+pytestmark = [pytest.mark.model, pytest.mark.slow, pytest.mark.once]
 
 TURNS = 200
 TOPICS = ["cats", "rivers", "bread", "the moon", "trains", "music", "snow", "bees", "tea", "maps"]
