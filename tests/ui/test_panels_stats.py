@@ -6,7 +6,7 @@ import time
 
 import pytest
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QLabel, QProgressBar
+from PySide6.QtWidgets import QFrame, QLabel, QProgressBar
 
 from app.chat.events import PromptEvaluated, TokensReceived, TurnFinished
 from app.ui.common.theme import WARNING_COLOR
@@ -231,3 +231,16 @@ def test_reply_meter_live_then_final_numbers():
     meter.finish(turn_stats())
     final = meter.numbers(idle_context_size=2048)
     assert (final.ttft_s, final.decode_tps, final.context_used) == (0.125, 50.0, 700)
+
+
+def test_the_thinking_card_shows_only_for_a_model_or_a_reply_that_thinks(panel, qtbot):
+    panel.show()
+    card = panel.findChild(QFrame, "stat_card_thinking")
+    assert card is not None and not card.isVisible()  # a model that does not think
+    panel.set_model(model_info(thinking_format="qwen3"))
+    assert card.isVisible()
+    panel.set_model(model_info())
+    assert not card.isVisible()
+    panel.turn_started()  # a remote model's reply that thinks although its format is unknown
+    panel.tokens_received(TokensReceived("hmm", 3, 0.01, channel="thinking"))
+    qtbot.waitUntil(card.isVisible)

@@ -103,6 +103,7 @@ class StatsPanel(QWidget):
         self._thinking = ThinkingMeter()
         self._process = psutil.Process()
         self._labels: dict[str, QLabel] = {}
+        self._cards: dict[str, QFrame] = {}
         self._build()
         self._render_timer = self._make_timer(RENDER_INTERVAL_MS, self._render_turn, single=True)
         self._memory_timer = self._make_timer(MEMORY_INTERVAL_MS, self._render_memory)
@@ -189,6 +190,7 @@ class StatsPanel(QWidget):
         layout = self._scrolling_column()
         for title, names in STAT_CARDS:
             card, form = stat_card(self, title)
+            self._cards[title] = card
             for name in names:
                 caption_text, tip = STAT_ROWS[name]
                 label = QLabel(fmt.UNKNOWN, card)
@@ -292,6 +294,9 @@ class StatsPanel(QWidget):
         figure("stat_decode_rate", fmt.format_rate(shown.decode_tps))
         figure("stat_generated", fmt.format_count(shown.generated))
         thinking, answer_after = self._thinking.texts()
+        # The Thinking card is for models that think (or a reply that did), not a row of "–"
+        thinks = bool(self._info and self._info.thinking_format) or self._thinking.seen
+        self._cards["Thinking"].setVisible(thinks)
         self._set("stat_thinking", thinking)
         self._set("stat_answer_ttft", answer_after)
         self._render_context(shown.context_used, shown.context_size)

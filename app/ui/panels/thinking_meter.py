@@ -27,6 +27,12 @@ class ThinkingMeter:
     def finish(self, stats: TurnStats) -> None:
         self.final = stats
 
+    @property
+    def seen(self) -> bool:
+        """Whether the reply in progress or the last one thought at all."""
+        final = self.final
+        return bool(final.thinking_tokens if final is not None else self._tokens)
+
     def texts(self) -> tuple[str, str]:
         """(thinking, answer's first token) for the stats panel; "–" without thinking."""
         final = self.final
