@@ -29,17 +29,24 @@ if [ -x "$VENV/bin/python" ]; then
     fi
 fi
 
-# Qt's platform plugins need a few system libraries that minimal Linux images lack.
+# Qt's platform plugins need a few system libraries that minimal Linux images lack: the
+# offscreen plugin (tests) and the X11 (xcb) one that shows the window. Each library file
+# is paired with the Debian/Ubuntu package that provides it.
 if [ "$(uname -s)" = "Linux" ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
     missing=()
-    for lib in libEGL.so.1 libfontconfig.so.1 libxkbcommon.so.0 libGL.so.1 libdbus-1.so.3; do
-        ldconfig -p | grep -q "$lib" || missing+=("$lib")
+    for pair in libEGL.so.1:libegl1 libfontconfig.so.1:libfontconfig1 \
+        libxkbcommon.so.0:libxkbcommon0 libGL.so.1:libgl1 libdbus-1.so.3:libdbus-1-3 \
+        libxcb-icccm.so.4:libxcb-icccm4 libxcb-keysyms.so.1:libxcb-keysyms1 \
+        libxcb-cursor.so.0:libxcb-cursor0 libxkbcommon-x11.so.0:libxkbcommon-x11-0 \
+        libxcb-image.so.0:libxcb-image0 libxcb-render-util.so.0:libxcb-render-util0 \
+        libxcb-shape.so.0:libxcb-shape0 libxcb-xkb.so.1:libxcb-xkb1 \
+        libxcb-randr.so.0:libxcb-randr0 libX11-xcb.so.1:libx11-xcb1; do
+        ldconfig -p | grep -q "${pair%%:*}" || missing+=("${pair##*:}")
     done
     if [ ${#missing[@]} -gt 0 ]; then
         echo "Installing system libraries for Qt: ${missing[*]}"
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-            libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     fi
 fi
 
