@@ -12,6 +12,7 @@ from PySide6.QtGui import QDragMoveEvent, QDropEvent, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from app.documents.context import AttachmentPlan, describe
+from app.ui.common.icons import set_symbol
 
 
 def path_from_text(text: str) -> Path | None:
@@ -41,13 +42,13 @@ class AttachmentsBar(QWidget):
         self._paths: list[Path] = []
         self.attach_button = self._button(
             "attach_button",
-            "📎",
+            "attach",
             "Attach files",
             "Attach files (or drop them on the box, or paste a path)",
         )
         self.documents_button = self._button(
             "documents_button",
-            "📚",
+            "documents",
             "Documents",
             "Folders indexed for this conversation or for all",
         )
@@ -56,7 +57,7 @@ class AttachmentsBar(QWidget):
         self.label.setWordWrap(True)
         self.label.setAccessibleName("Attachments")
         self.clear_button = self._button(
-            "clear_attachments_button", "✕", "Remove the attachments", "Remove the attachments"
+            "clear_attachments_button", "close", "Remove the attachments", "Remove the attachments"
         )
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -69,9 +70,10 @@ class AttachmentsBar(QWidget):
         self.clear_button.clicked.connect(self.clear)
         self._show()
 
-    def _button(self, name: str, text: str, accessible: str, tip: str) -> QToolButton:
+    def _button(self, name: str, icon: str, accessible: str, tip: str) -> QToolButton:
         button = QToolButton(self)
-        button.setText(text)
+        button.setText(accessible)  # shown only where icons are not (the icon is the face)
+        set_symbol(button, icon, "muted")
         button.setObjectName(name)
         button.setAccessibleName(accessible)
         button.setToolTip(tip)

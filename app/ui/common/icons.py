@@ -63,6 +63,9 @@ SYMBOLS = {
     "rename": "mdi6.form-textbox",
     "export": "mdi6.export-variant",
     "model": "mdi6.cube-outline",
+    "attach": "mdi6.paperclip",
+    "documents": "mdi6.bookshelf",
+    "close": "mdi6.close",
 }
 _bound: list[tuple[weakref.ref[Any], str, str]] = []  # (widget or action, symbol, tone)
 
