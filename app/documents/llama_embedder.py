@@ -169,3 +169,15 @@ def embedder_for(path: str | None) -> tuple[Embedder, str]:
             f"The embedding model {Path(path).name} was not found; documents are searched "
             "with the built-in WordLlama."
         )
+
+
+def usable_embedder(path: str | None) -> tuple[Embedder, str]:
+    """`embedder_for`, with the GGUF opened (on its own thread) to be sure it embeds: one
+    that cannot is closed and the built-in stands in, with a note saying why."""
+    embedder, note = embedder_for(path)
+    try:
+        embedder.dim  # noqa: B018 (opens the model)
+    except EmbeddingModelError as error:
+        embedder.close()
+        return default_embedder(), f"{error}. Documents are searched with the built-in WordLlama."
+    return embedder, note

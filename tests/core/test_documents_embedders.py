@@ -13,6 +13,7 @@ import pytest
 from app.default_model import default_model_path
 from app.documents import context, index_db, indexer
 from app.documents.embedder import WordLlamaEmbedder, default_embedder, vector_tag
+from app.documents.llama_embedder import usable_embedder
 from app.documents.service import DocumentLibrary
 from app.documents.token_cost import ModelTokens
 from app.engine.token_counter import open_vocab
@@ -153,3 +154,13 @@ def test_embedding_models_are_recognised_and_offered_apart(tmp_path: Path) -> No
     assert found == {"chat": False, "nomic-embed-text-v1.5.Q4_K_M": True, "qwen3-embedding": True}
     default = read_gguf_metadata(Path(str(default_model_path())))
     assert not default.is_embedding_model
+
+
+def test_a_file_that_cannot_embed_leaves_the_built_in_in_place(tmp_path: Path) -> None:
+    broken = tmp_path / "nomic-embed-text-v1.5.Q4_K_M.gguf"
+    broken.write_bytes(b"<html>not found</html>")  # a failed download saved as the model
+    embedder, note = usable_embedder(str(broken))
+    assert embedder is default_embedder()
+    assert note.startswith("nomic-embed-text-v1.5.Q4_K_M.gguf cannot produce embeddings")
+    assert note.endswith("searched with the built-in WordLlama.")
+    assert usable_embedder("") == (default_embedder(), "")

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject
 
 from app.documents import context, index_db
 from app.documents.embedder import Embedder, vector_tag
-from app.documents.llama_embedder import embedder_for
+from app.documents.llama_embedder import embedder_for, usable_embedder
 from app.documents.service import DocumentLibrary
 from app.documents.token_cost import ModelTokens
 from app.documents.values import DocumentTurn, IndexProgress, SyncReport
@@ -120,14 +120,19 @@ class DocumentWorkers:
         embedder; then every collection with vectors from another one is embedded again."""
         with self._lock:
             self._embedder_path = path or None
-            library = self._library
-        if self.closed or (library is None and not index_db.index_path().exists()):
+            opened = self._library is not None
+        if self.closed or not (opened or index_db.index_path().exists()):
             return  # nothing indexed: the library starts with this embedder when first used
 
         def work() -> EmbedderSwitch:
             self._note()
-            if library is not None:
-                embedder, note = embedder_for(path)
+            embedder, note = usable_embedder(path)  # the GGUF opened here, not on the GUI
+            with self._lock:
+                library, fresh = self._library, self._library is None
+                if library is None:
+                    library = self._library = DocumentLibrary(embedder=embedder)
+                    self._embedder_note = note
+            if not fresh:
                 self._retrieval.submit(lambda: self._swap(library, embedder, note)).result()
             return self._reembed_stale()
 
