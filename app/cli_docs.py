@@ -19,7 +19,7 @@ from app.documents import index_db
 from app.documents.context import estimate_tokens
 from app.documents.errors import UnreadableFile
 from app.documents.extract import extract
-from app.documents.llama_embedder import embedder_for
+from app.documents.llama_embedder import usable_embedder
 from app.documents.service import DocumentLibrary
 from app.documents.token_cost import ModelTokens
 from app.documents.values import DocumentTurn, IndexProgress
@@ -130,7 +130,7 @@ def open_docs(
     tokens = ModelTokens(open_vocab)
     if model_path and Path(model_path).is_file():
         tokens.set_model(model_path)
-    chosen, note = embedder_for(embedder)
+    chosen, note = usable_embedder(embedder)
     if note:
         print(f"[{note}]", file=sys.stderr)
     library = DocumentLibrary(embedder=chosen)
