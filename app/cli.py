@@ -71,7 +71,7 @@ def run_cli(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         )
         return 2
     try:
-        docs = open_docs(getattr(args, "docs", None), load.n_ctx)
+        docs = open_docs(getattr(args, "docs", None), load.n_ctx, path, settings.documents_embedder)
     except (OSError, ValueError) as error:
         print(f"error: {error}", file=stdout)
         return 2

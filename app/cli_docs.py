@@ -1,7 +1,8 @@
 """`hearth --cli --docs PATH`: the terminal chat answers from a file or a folder.
 
-A file goes into the prompt whole when it fits half the context, else its passages are
-retrieved; a folder is a collection (indexed once, then incrementally on later runs).
+A file goes into the prompt whole when it fits half the context (counted with the model's
+tokenizer), else its passages are retrieved; a folder is a collection (indexed once, then
+incrementally on later runs), searched with the embedder chosen in Settings.
 With `--json`, each turn's JSON line adds `sources` (rank order) and `retrieval_s`.
 """
 
@@ -15,19 +16,30 @@ from typing import Any, TextIO
 
 from app.chat.values import Message
 from app.documents import index_db
+from app.documents.context import estimate_tokens
 from app.documents.errors import UnreadableFile
 from app.documents.extract import extract
+from app.documents.llama_embedder import usable_embedder
 from app.documents.service import DocumentLibrary
+from app.documents.token_cost import ModelTokens
 from app.documents.values import DocumentTurn, IndexProgress
+from app.engine.token_counter import open_vocab
 
 CLI_CONVERSATION = "cli"
 
 
 class CliDocuments:
-    def __init__(self, path: Path, budget_tokens: int, library: DocumentLibrary | None = None):
+    def __init__(
+        self,
+        path: Path,
+        budget_tokens: int,
+        library: DocumentLibrary | None = None,
+        tokens: ModelTokens | None = None,
+    ):
         self._path = path.expanduser().resolve()
         self._budget = budget_tokens
         self._library = library or DocumentLibrary()
+        self._tokens = tokens  # the model's tokenizer (None: the estimate)
         self._collection: int | None = None
         self.last: DocumentTurn | None = None
 
@@ -63,12 +75,16 @@ class CliDocuments:
     def messages(self, history: Sequence[Message]) -> list[Message]:
         """The history with its last user message replaced by the documents prompt."""
         question = history[-1].content
+        count, exact = self._tokens.counter() if self._tokens else (estimate_tokens, False)
         if self._collection is None:  # one file: its own "conversation", no other file's passages
             key = f"{CLI_CONVERSATION}:{self._path}"
-            turn = self._library.turn(question, [self._path], key, self._budget, collection_ids=[])
-        else:
             turn = self._library.turn(
-                question, (), CLI_CONVERSATION, self._budget, collection_ids=[self._collection]
+                question, [self._path], key, self._budget, count, collection_ids=[], exact=exact
+            )
+        else:
+            only = [self._collection]
+            turn = self._library.turn(
+                question, (), CLI_CONVERSATION, self._budget, count, collection_ids=only
             )
         self.last = turn
         return [*history[:-1], replace(history[-1], content=turn.prompt)]
@@ -98,12 +114,30 @@ class CliDocuments:
 
     def close(self) -> None:
         self._library.close()
+        self._library.embedder.close()
+        if self._tokens is not None:
+            self._tokens.close()
 
 
-def open_docs(docs: str | None, n_ctx: int) -> CliDocuments | None:
-    """`--docs PATH` ready to answer (a folder indexed), or None without it."""
+def open_docs(
+    docs: str | None, n_ctx: int, model_path: str | None = None, embedder: str = ""
+) -> CliDocuments | None:
+    """`--docs PATH` ready to answer (a folder indexed), or None without it. `model_path`: a
+    local GGUF whose tokenizer counts the files; `embedder`: the embedding GGUF chosen in
+    Settings ("" for the built-in WordLlama)."""
     if not docs:
         return None
-    opened = CliDocuments(Path(docs), budget_tokens=max(256, n_ctx // 2))
-    opened.prepare()
+    tokens = ModelTokens(open_vocab)
+    if model_path and Path(model_path).is_file():
+        tokens.set_model(model_path)
+    chosen, note = usable_embedder(embedder)
+    if note:
+        print(f"[{note}]", file=sys.stderr)
+    library = DocumentLibrary(embedder=chosen)
+    opened = CliDocuments(Path(docs), max(256, n_ctx // 2), library, tokens)
+    try:
+        opened.prepare()
+    except BaseException:
+        opened.close()
+        raise
     return opened

@@ -35,6 +35,7 @@ class Settings:
     api_server_key: str = ""
     thinking_open: bool = False  # a reasoning model's thinking stays open after it ends
     theme: Literal["system", "light", "dark"] = "system"  # the window's colours
+    documents_embedder: str = ""  # an embedding GGUF for document search; "" = built-in WordLlama
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)

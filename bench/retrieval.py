@@ -4,10 +4,15 @@ pages/s; query latency at 1,000 and 10,000 chunks; memory. No model, no lock nee
 
 Targets: fused recall@5 beats both alone; a fused query at 10,000 chunks takes <= 50 ms.
 `python -m bench.retrieval` prints the JSON report (also `bench/run.py --only retrieval`).
+
+`--llama [GGUF]` (run it under `flock /tmp/hearth-model.lock`) adds the embedder rows: the
+same small corpus embedded by WordLlama and by the GGUF through llama.cpp (default: the
+default chat model, mean-pooled, a stand-in; a real embedding model does better).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
@@ -21,7 +26,7 @@ from typing import Any
 import psutil
 
 from app.documents import index_db
-from app.documents.embedder import default_embedder
+from app.documents.embedder import Embedder, default_embedder, vector_tag
 from app.documents.indexer import Indexer
 from app.documents.retrieval import Mode, Retriever
 from bench.retrieval_corpus import Question, pdf_bytes, write_corpus
@@ -115,6 +120,45 @@ def bench_retrieval(towns_quality: int = 200, towns_10k: int = 1250) -> dict[str
     return report
 
 
+def bench_embedder(embedder: Embedder, towns: int = 20) -> dict[str, Any]:
+    """One embedder on a small corpus: quality per mode, indexing speed, query time. Small,
+    because a GGUF through llama.cpp embeds a few hundred tokens a second on a laptop CPU."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        db = root / "documents.sqlite3"
+        indexer, retriever = Indexer(embedder, db), Retriever(embedder, db)
+        try:
+            questions = write_corpus(root / "corpus", towns, seed=11)
+            cid, sync = index_folder(indexer, root / "corpus")
+            chunks = index_db.counts(indexer.connection, cid)[1]
+            return {
+                "embedder": vector_tag(embedder),
+                "questions": len(questions),
+                "chunks": chunks,
+                "index_s": round(sync.seconds, 2),
+                "chunks_per_s": round(chunks / sync.seconds, 1),
+                "quality": quality(retriever, [cid], questions),
+                "query": latency_ms(retriever, [cid], questions),
+            }
+        finally:
+            indexer.close()
+            retriever.close()
+
+
+def bench_llama_embedder(gguf: Path, towns: int = 20) -> dict[str, Any]:
+    """WordLlama and the GGUF side by side on the same corpus."""
+    from app.documents.llama_embedder import LlamaEmbedder
+
+    llama = LlamaEmbedder(gguf)
+    try:
+        return {
+            "wordllama": bench_embedder(default_embedder(), towns),
+            "llama": bench_embedder(llama, towns),
+        }
+    finally:
+        llama.close()
+
+
 def misses(report: dict[str, Any]) -> list[str]:
     found = []
     q = report["quality"]
@@ -131,7 +175,21 @@ def misses(report: dict[str, Any]) -> list[str]:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--llama", nargs="?", const="", metavar="GGUF", default=None,
+                        help="add the embedder rows (default GGUF: the default model)")  # fmt: skip
+    parser.add_argument("--towns", type=int, default=20, help="corpus size of the embedder rows")
+    args = parser.parse_args()
     os.environ.setdefault("HEARTH_HOME", tempfile.mkdtemp())
+    if args.llama is not None:
+        from app.default_model import default_model_path
+
+        gguf = Path(args.llama) if args.llama else default_model_path()
+        if gguf is None:
+            print("no GGUF: pass --llama PATH", file=sys.stderr)
+            return 2
+        print(json.dumps(bench_llama_embedder(gguf, args.towns), indent=2))
+        return 0
     report = bench_retrieval()
     print(json.dumps(report, indent=2))
     return 1 if report["misses"] else 0

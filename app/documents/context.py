@@ -19,7 +19,8 @@ PASSAGES_K = 5
 
 
 def estimate_tokens(text: str) -> int:
-    """About four characters a token: the plan's figure when no tokenizer is at hand."""
+    """About four characters a token: the plan's figure when no model's tokenizer is at hand
+    (the window and the CLI count with the loaded model's, see token_cost.ModelTokens)."""
     return (len(text) + 3) // 4
 
 
@@ -30,6 +31,7 @@ class AttachmentPlan:
     tokens: int  # what the file adds to the prompt (whole) or its full size (passages)
     reason: str = ""
     text: str = ""
+    exact: bool = False  # counted with the model's tokenizer (else the estimate)
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"file": self.path, "mode": self.mode, "tokens": self.tokens}
@@ -41,9 +43,13 @@ def whole_text(sections: Sequence[Section]) -> str:
 
 
 def plan(
-    paths: Sequence[Path], budget_tokens: int, count: TokenCounter = estimate_tokens
+    paths: Sequence[Path],
+    budget_tokens: int,
+    count: TokenCounter = estimate_tokens,
+    exact: bool = False,
 ) -> list[AttachmentPlan]:
-    """Files whole, in order, while they fit `budget_tokens`; the rest as passages."""
+    """Files whole, in order, while they fit `budget_tokens`; the rest as passages.
+    `exact`: `count` is the model's tokenizer, not the estimate."""
     out: list[AttachmentPlan] = []
     left = budget_tokens
     for path in paths:
@@ -54,22 +60,26 @@ def plan(
             continue
         tokens = count(text)
         if tokens <= left:
-            out.append(AttachmentPlan(str(path), "whole", tokens, text=text))
+            out.append(AttachmentPlan(str(path), "whole", tokens, text=text, exact=exact))
             left -= tokens
         else:
-            out.append(AttachmentPlan(str(path), "passages", tokens))
+            out.append(AttachmentPlan(str(path), "passages", tokens, exact=exact))
     return out
 
 
 def describe(plans: Sequence[AttachmentPlan], passage_tokens: int = 5 * 225) -> str:
-    """The composer's line: "notes.md whole (~320 tokens) · big.pdf: retrieved passages"."""
+    """The composer's line: "notes.md: whole (320 tokens) · big.pdf: retrieved passages (~1,125
+    of 9,400 tokens)"; "~" marks an estimate (no model's tokenizer at hand)."""
     parts = []
     for p in plans:
         name = Path(p.path).name
+        about = "" if p.exact else "~"
         if p.mode == "whole":
-            parts.append(f"{name}: whole (~{p.tokens:,} tokens)")
+            parts.append(f"{name}: whole ({about}{p.tokens:,} tokens)")
         elif p.mode == "passages":
-            parts.append(f"{name}: retrieved passages (~{passage_tokens:,} of {p.tokens:,} tokens)")
+            parts.append(
+                f"{name}: retrieved passages (~{passage_tokens:,} of {about}{p.tokens:,} tokens)"
+            )
         else:
             parts.append(f"{name}: cannot be read ({p.reason})")
     return " · ".join(parts)

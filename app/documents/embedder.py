@@ -1,7 +1,11 @@
-"""Sentence vectors with WordLlama (MIT; its 16 MB weights and tokenizer ship in the wheel).
+"""Sentence vectors. The default is WordLlama (MIT; its 16 MB weights and tokenizer ship in
+the wheel), so documents work offline on the first run; `LlamaEmbedder`
+(app/documents/llama_embedder.py) uses an embedding GGUF through llama.cpp instead.
 
-Loaded from the files inside the installed package, never through `WordLlama.load()`,
-which looks for the tokenizer in the wrong folder and then tries to download it.
+WordLlama is loaded from the files inside the installed package, never through
+`WordLlama.load()`, which looks for the tokenizer in the wrong folder and then tries to
+download it. Every stored vector is tagged with `vector_tag(embedder)` (name and dimension),
+so vectors of two embedders are never compared with each other.
 """
 
 from __future__ import annotations
@@ -21,30 +25,57 @@ Vectors = NDArray[np.float32]
 
 
 class Embedder(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
-    def embed(self, texts: Sequence[str]) -> Vectors: ...
+    @property
+    def dim(self) -> int: ...
+
+    def embed(self, texts: Sequence[str], *, query: bool = False) -> Vectors:
+        """Unit-length float32 vectors, one row per text; `query`: the texts are questions
+        (some models embed questions and passages with different prefixes)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def vector_tag(embedder: Embedder) -> str:
+    """What the index stores beside each vector: "wordllama-l2_supercat-256@256"."""
+    return f"{embedder.name}@{embedder.dim}"
 
 
 class WordLlamaEmbedder:
-    """Unit-length float32 vectors of dimension 256."""
+    """Unit-length float32 vectors; `dim` below 256 keeps the first dimensions (WordLlama's
+    weights are trained so that a prefix of each vector is a smaller embedding)."""
 
-    name = "wordllama-l2_supercat-256"
-
-    def __init__(self) -> None:
+    def __init__(self, dim: int = DIM) -> None:
+        if not 0 < dim <= DIM:
+            raise ValueError(f"WordLlama vectors have 1 to {DIM} dimensions, not {dim}")
+        self._dim = dim
         self._model: Any = None
         self._lock = threading.Lock()
 
-    def embed(self, texts: Sequence[str]) -> Vectors:
+    @property
+    def name(self) -> str:
+        return f"wordllama-l2_supercat-{self._dim}"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def embed(self, texts: Sequence[str], *, query: bool = False) -> Vectors:
         if not texts:
-            return np.zeros((0, DIM), dtype=np.float32)
+            return np.zeros((0, self._dim), dtype=np.float32)
         vectors = np.asarray(self._load().embed(list(texts), norm=True), dtype=np.float32)
-        return vectors.reshape(len(texts), DIM)
+        return vectors.reshape(len(texts), self._dim)
+
+    def close(self) -> None:
+        """Nothing to free: the weights are plain arrays, shared by the process."""
 
     def _load(self) -> Any:
         with self._lock:
             if self._model is None:
-                self._model = _open()
+                self._model = _open(self._dim)
             return self._model
 
 
@@ -54,7 +85,7 @@ def package_folder() -> Path:
     return Path(wordllama.__file__).parent
 
 
-def _open() -> Any:
+def _open(dim: int) -> Any:
     from safetensors import safe_open
     from tokenizers import Tokenizer
     from wordllama.inference import WordLlamaInference
@@ -63,7 +94,7 @@ def _open() -> Any:
     tokenizer = Tokenizer.from_file(str(root / TOKENIZER))
     with safe_open(str(root / WEIGHTS), framework="np", device="cpu") as weights:
         embedding = weights.get_tensor("embedding.weight")
-    return WordLlamaInference(embedding, tokenizer, binary=False)
+    return WordLlamaInference(np.ascontiguousarray(embedding[:, :dim]), tokenizer, binary=False)
 
 
 _shared = WordLlamaEmbedder()

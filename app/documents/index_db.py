@@ -1,9 +1,11 @@
 """The documents index: its own SQLite file beside (never inside) the conversations database.
 
 Tables: collections, files (one row per file seen, readable or not, with why not), chunks
-(text, location, float32 vector) and `chunks_fts`, an FTS5 index kept in step by triggers.
-`meta.generation` goes up with every change so readers know when to reload their vectors.
-Each thread opens its own connection (`connect`); WAL lets readers run while a folder indexes.
+(text, location, float32 vector tagged with the embedder that made it) and `chunks_fts`, an
+FTS5 index kept in step by triggers. `meta.generation` goes up with every change so readers
+know when to reload their vectors. Each worker opens its own connection (`connect`) and closes
+it when it is done (`Indexer.close`, `Retriever.close`); WAL lets readers run while a folder
+indexes.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from pathlib import Path
 from app import paths
 from app.documents.values import Collection, Unreadable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Schema 1 stored WordLlama's vectors only, untagged; schema 2 tags each vector.
+LEGACY_TAG = "wordllama-l2_supercat-256@256"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS collections (
@@ -32,7 +36,8 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY,
     file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
-    ordinal INTEGER NOT NULL, location TEXT NOT NULL, text TEXT NOT NULL, vector BLOB NOT NULL);
+    ordinal INTEGER NOT NULL, location TEXT NOT NULL, text TEXT NOT NULL, vector BLOB NOT NULL,
+    embedder TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS chunks_file ON chunks(file_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     text, content='chunks', content_rowid='id', tokenize='porter unicode61');
@@ -50,16 +55,50 @@ def index_path() -> Path:
 
 
 def connect(path: Path | None = None) -> sqlite3.Connection:
-    """A new connection for the calling thread, the schema created if needed."""
+    """A new connection for one worker, the schema created (or brought up to date) if needed.
+    The caller closes it; a failure here closes it before raising."""
     target = path or index_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(target), timeout=10.0, isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.executescript(_SCHEMA)
-    conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.executescript(_SCHEMA)
+        _tag_legacy_vectors(conn)
+        conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def _tag_legacy_vectors(conn: sqlite3.Connection) -> None:
+    """Schema 1 -> 2: the `embedder` column, WordLlama's tag on the vectors already there."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(chunks)")}
+    if "embedder" in columns:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(chunks)")}
+        if "embedder" not in columns:  # another connection may have just done it
+            conn.execute("ALTER TABLE chunks ADD COLUMN embedder TEXT NOT NULL DEFAULT ''")
+            conn.execute("UPDATE chunks SET embedder = ?", (LEGACY_TAG,))
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def stale_vectors(conn: sqlite3.Connection, collection_id: int, tag: str) -> int:
+    """How many of a collection's passages have vectors from another embedder than `tag`."""
+    row = conn.execute(
+        "SELECT COUNT(*) FROM chunks JOIN files ON files.id = chunks.file_id "
+        "WHERE files.collection_id = ? AND chunks.embedder != ?",
+        (collection_id, tag),
+    ).fetchone()
+    return int(row[0])
 
 
 def generation(conn: sqlite3.Connection) -> int:

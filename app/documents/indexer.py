@@ -1,7 +1,9 @@
 """Bring a collection's index in step with its folders and files: new and changed files are
 read, chunked, embedded and stored; deleted ones removed; unchanged ones (same size and
-mtime, or same SHA-256) left alone. One short transaction per file, so a pause or a crash
-loses at most the file in progress and readers never wait long."""
+mtime, or same SHA-256) left alone; passages whose vectors another embedder made are
+embedded again from their stored text. One short transaction per file (or batch of
+passages), so a pause or a crash loses at most the work in progress and readers never wait
+long."""
 
 from __future__ import annotations
 
@@ -17,13 +19,14 @@ import numpy as np
 
 from app.documents import index_db
 from app.documents.chunking import chunk_sections
-from app.documents.embedder import Embedder
+from app.documents.embedder import Embedder, vector_tag
 from app.documents.errors import UnreadableFile
 from app.documents.extract import extract
 from app.documents.file_types import READABLE, is_readable_type, walk
 from app.documents.values import IndexProgress, SyncReport, Unreadable
 
 PAGE_CHARS = 3000  # a "page" of text that is not a PDF, for pages/s
+REEMBED_BATCH = 64  # passages embedded again per transaction after the embedder changed
 Progress = Callable[[IndexProgress], None]
 
 
@@ -35,6 +38,7 @@ class _Tally:
     removed: int = 0
     chunks: int = 0
     pages: float = 0.0
+    reembedded: int = 0
     unreadable: list[Unreadable] = field(default_factory=list)
 
 
@@ -51,7 +55,7 @@ class Indexer:
 
     def __init__(self, embedder: Embedder, path: Path | None = None) -> None:
         self._conn = index_db.connect(path)
-        self._embedder = embedder
+        self.embedder = embedder  # swapped only between runs (DocumentLibrary.set_embedder)
 
     def close(self) -> None:
         self._conn.close()
@@ -67,6 +71,7 @@ class Indexer:
         should_pause: Callable[[], bool] = lambda: False,
     ) -> SyncReport:
         started = time.perf_counter()
+        embedder = self.embedder  # one embedder for the whole run
         found, explicit = self._files_of(collection_id)
         known = self._known(collection_id)
         tally = _Tally()
@@ -74,15 +79,50 @@ class Indexer:
             if should_pause():
                 return self._report(tally, started, paused=True)
             chosen = str(path) in explicit
-            self._one(collection_id, path, known.get(str(path)), tally, chosen)
+            self._one(embedder, collection_id, path, known.get(str(path)), tally, chosen)
             if progress is not None:
                 progress(IndexProgress(number, len(found), str(path), tally.chunks))
         gone = set(known) - {str(p) for p in found}
         for path_text in sorted(gone):
             self._write(functools.partial(self._delete_file, collection_id, path_text))
             tally.removed += 1
+        if not self._reembed(embedder, collection_id, tally, progress, should_pause):
+            return self._report(tally, started, paused=True)
         tally.unreadable = index_db.unreadable(self._conn, collection_id)
         return self._report(tally, started, paused=False)
+
+    def _reembed(
+        self,
+        embedder: Embedder,
+        collection_id: int,
+        tally: _Tally,
+        progress: Progress | None,
+        should_pause: Callable[[], bool],
+    ) -> bool:
+        """Embed again the passages another embedder made (False: paused before the end)."""
+        tag = vector_tag(embedder)
+        total = index_db.stale_vectors(self._conn, collection_id, tag)
+        while tally.reembedded < total:
+            if should_pause():
+                return False
+            rows = self._conn.execute(
+                "SELECT chunks.id, chunks.text FROM chunks JOIN files ON files.id = chunks.file_id "
+                "WHERE files.collection_id = ? AND chunks.embedder != ? ORDER BY chunks.id LIMIT ?",
+                (collection_id, tag, REEMBED_BATCH),
+            ).fetchall()
+            if not rows:
+                break
+            vectors = embedder.embed([text for _, text in rows])
+            updates = [
+                (vectors[i].astype(np.float32).tobytes(), tag, chunk_id)
+                for i, (chunk_id, _) in enumerate(rows)
+            ]
+            self._write(functools.partial(self._set_vectors, updates))
+            tally.reembedded += len(rows)
+            if progress is not None:
+                note = f"passages embedded again for {embedder.name}"
+                progress(IndexProgress(tally.reembedded, total, note, tally.chunks))
+        return True
 
     def _files_of(self, collection_id: int) -> tuple[list[Path], set[str]]:
         """The files to index, and those chosen one by one (read whatever their type)."""
@@ -104,6 +144,7 @@ class Indexer:
 
     def _one(
         self,
+        embedder: Embedder,
         collection_id: int,
         path: Path,
         known: tuple[int, float, str] | None,
@@ -123,7 +164,7 @@ class Indexer:
             tally.unchanged += 1
             return
         size, mtime = (stat.st_size, stat.st_mtime) if stat else (0, 0.0)
-        self._index_file(collection_id, path, (size, mtime, digest), tally, explicit)
+        self._index_file(embedder, collection_id, path, (size, mtime, digest), tally, explicit)
         if known is None:
             tally.added += 1
         else:
@@ -131,6 +172,7 @@ class Indexer:
 
     def _index_file(
         self,
+        embedder: Embedder,
         collection_id: int,
         path: Path,
         signature: tuple[int, float, str],
@@ -150,14 +192,15 @@ class Indexer:
             self._write(lambda: self._store(collection_id, path, signature, [], failure))
             return
         chunks = chunk_sections(sections)
-        vectors = self._embedder.embed([c.text for c in chunks])
+        vectors = embedder.embed([c.text for c in chunks])
+        tag = vector_tag(embedder)
         pages = (
             float(len(sections))
             if path.suffix.lower() == ".pdf"
             else sum(len(s.text) for s in sections) / PAGE_CHARS
         )
         rows = [
-            (c.ordinal, c.location, c.text, vectors[i].astype(np.float32).tobytes())
+            (c.ordinal, c.location, c.text, vectors[i].astype(np.float32).tobytes(), tag)
             for i, c in enumerate(chunks)
         ]
         self._write(lambda: self._store(collection_id, path, signature, rows, None, pages))
@@ -184,6 +227,9 @@ class Indexer:
             "DELETE FROM files WHERE collection_id = ? AND path = ?", (collection_id, path)
         )
 
+    def _set_vectors(self, updates: list[tuple[bytes, str, int]]) -> None:
+        self._conn.executemany("UPDATE chunks SET vector = ?, embedder = ? WHERE id = ?", updates)
+
     def _touch(self, collection_id: int, path: Path, size: int, mtime: float) -> None:
         self._conn.execute(
             "UPDATE files SET size = ?, mtime = ? WHERE collection_id = ? AND path = ?",
@@ -195,7 +241,7 @@ class Indexer:
         collection_id: int,
         path: Path,
         signature: tuple[int, float, str],
-        rows: list[tuple[int, str, str, bytes]],
+        rows: list[tuple[int, str, str, bytes, str]],
         error: UnreadableFile | None,
         pages: float = 0.0,
     ) -> None:
@@ -208,7 +254,8 @@ class Indexer:
         )
         file_id = cursor.lastrowid
         self._conn.executemany(
-            "INSERT INTO chunks (file_id, ordinal, location, text, vector) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO chunks (file_id, ordinal, location, text, vector, embedder) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             [(file_id, *row) for row in rows],
         )
 
@@ -224,6 +271,7 @@ class Indexer:
             round(tally.pages),
             time.perf_counter() - started,
             paused,
+            tally.reembedded,
         )
 
 

@@ -1,6 +1,8 @@
 """Retrieval: BM25 (SQLite FTS5) and vectors (numpy over the stored float32 vectors),
-fused by reciprocal rank fusion. A `Retriever` owns its own connection and may be used
-from any one worker thread at a time (a lock serialises calls)."""
+fused by reciprocal rank fusion. Only the vectors the current embedder made are compared with
+the question's (`vector_tag`): after a switch, passages not yet embedded again are found by
+their words alone. A `Retriever` owns its own connection and may be used from any one worker
+thread at a time (a lock serialises calls)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from typing import Literal
 import numpy as np
 
 from app.documents import index_db
-from app.documents.embedder import DIM, Embedder, Vectors
+from app.documents.embedder import Embedder, Vectors, vector_tag
 from app.documents.values import Passage
 
 Mode = Literal["fused", "bm25", "vector"]
@@ -37,7 +39,7 @@ STOPWORDS = frozenset(_STOP_TEXT.split())
 
 @dataclass(frozen=True, slots=True)
 class _Matrix:
-    key: tuple[int, tuple[int, ...]]
+    key: tuple[int, tuple[int, ...], str]
     ids: np.ndarray
     vectors: Vectors
 
@@ -62,7 +64,7 @@ class Retriever:
     def __init__(self, embedder: Embedder, path: Path | None = None) -> None:
         self._conn = index_db.connect(path)
         self._conn_lock = threading.Lock()
-        self._embedder = embedder
+        self.embedder = embedder  # swapped only between searches (DocumentLibrary.set_embedder)
         self._matrix: _Matrix | None = None
 
     def close(self) -> None:
@@ -120,30 +122,32 @@ class Retriever:
         return int(row[0]) > BM25_POOL
 
     def _vector(self, query: str, ids: tuple[int, ...], limit: int) -> list[int]:
-        matrix = self._load(ids)
+        embedder = self.embedder
+        matrix = self._load(ids, vector_tag(embedder), embedder.dim)
         if len(matrix.ids) == 0:
             return []
-        q = self._embedder.embed([query])[0]
+        q = embedder.embed([query], query=True)[0]
         scores = matrix.vectors @ q
         top = min(limit, len(scores))
         best = np.argpartition(-scores, top - 1)[:top]
         best = best[np.argsort(-scores[best], kind="stable")]
         return [int(matrix.ids[i]) for i in best]
 
-    def _load(self, ids: tuple[int, ...]) -> _Matrix:
-        """The collections' vectors, read again only when the index changed."""
-        key = (index_db.generation(self._conn), ids)
+    def _load(self, ids: tuple[int, ...], tag: str, dim: int) -> _Matrix:
+        """The collections' vectors made by the embedder `tag` names (never another's), read
+        again only when the index or the embedder changed."""
+        key = (index_db.generation(self._conn), ids, tag)
         if self._matrix is not None and self._matrix.key == key:
             return self._matrix
         marks = ",".join("?" * len(ids))
         rows = self._conn.execute(
             "SELECT chunks.id, chunks.vector FROM chunks JOIN files ON files.id = chunks.file_id "
-            f"WHERE files.collection_id IN ({marks}) ORDER BY chunks.id",
-            ids,
+            f"WHERE files.collection_id IN ({marks}) AND chunks.embedder = ? ORDER BY chunks.id",
+            (*ids, tag),
         ).fetchall()
         chunk_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
-        self._matrix = _Matrix(key, chunk_ids, vectors.reshape(len(rows), DIM))
+        self._matrix = _Matrix(key, chunk_ids, vectors.reshape(len(rows), dim))
         return self._matrix
 
     def _passages(self, ranked: list[tuple[int, float]]) -> list[Passage]:

@@ -1,6 +1,7 @@
 """`DocumentLibrary`: the documents feature behind one object (no Qt), for the window and
 the CLI. Call it from worker threads: `turn()` from the retrieval worker, `sync()` from the
-indexing worker; each of the two parts owns its own connection to the index."""
+indexing worker; each part owns its own connection to the index, and `close()` closes them
+all (the library does not own its embedder: whoever made it closes it)."""
 
 from __future__ import annotations
 
@@ -24,10 +25,12 @@ class DocumentLibrary:
         self._retriever: Retriever | None = None
         self._attacher: Indexer | None = None  # the retrieval thread's own, for attachments
         self._lock = threading.Lock()
+        self._closed = False
 
     @property
     def indexer(self) -> Indexer:
         with self._lock:
+            self._check_open()
             if self._indexer is None:
                 self._indexer = Indexer(self._embedder, self._path)
             return self._indexer
@@ -35,6 +38,7 @@ class DocumentLibrary:
     @property
     def retriever(self) -> Retriever:
         with self._lock:
+            self._check_open()
             if self._retriever is None:
                 self._retriever = Retriever(self._embedder, self._path)
             return self._retriever
@@ -44,14 +48,38 @@ class DocumentLibrary:
         """Indexes large attachments on the retrieval thread (its own connection, so it
         never shares one with a collection being indexed on the indexing thread)."""
         with self._lock:
+            self._check_open()
             if self._attacher is None:
                 self._attacher = Indexer(self._embedder, self._path)
             return self._attacher
 
+    @property
+    def embedder(self) -> Embedder:
+        return self._embedder
+
+    def set_embedder(self, embedder: Embedder) -> Embedder:
+        """Use another embedder from now on; returns the old one (the caller closes it).
+        Call it only while no part is working (DocumentWorkers parks both workers first).
+        Vectors the old one made stay until `sync` embeds them again; searches skip them."""
+        with self._lock:
+            old, self._embedder = self._embedder, embedder
+            for part in (self._indexer, self._retriever, self._attacher):
+                if part is not None:
+                    part.embedder = embedder
+        return old
+
     def close(self) -> None:
-        for part in (self._indexer, self._retriever, self._attacher):
-            if part is not None:
-                part.close()
+        """Close every connection the parts opened (each part once, whichever thread)."""
+        with self._lock:
+            parts = [p for p in (self._indexer, self._retriever, self._attacher) if p is not None]
+            self._indexer = self._retriever = self._attacher = None
+            self._closed = True
+        for part in parts:
+            part.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("the document library is closed")
 
     # -- collections (indexing worker) ---------------------------------------------------
     def add_collection(
@@ -90,10 +118,12 @@ class DocumentLibrary:
         count: context.TokenCounter = context.estimate_tokens,
         k: int = context.PASSAGES_K,
         collection_ids: Sequence[int] | None = None,
+        exact: bool = False,
     ) -> DocumentTurn:
-        """Whole small files, and the passages retrieved from large ones and collections."""
+        """Whole small files, and the passages retrieved from large ones and collections
+        (`count`: the model's tokenizer when `exact`, else the estimate)."""
         started = time.perf_counter()
-        plans = context.plan(attachments, budget_tokens, count)
+        plans = context.plan(attachments, budget_tokens, count, exact)
         large = [Path(p.path) for p in plans if p.mode == "passages"]
         ids: list[int] = []
         if large:

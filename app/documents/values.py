@@ -89,6 +89,7 @@ class SyncReport:
     pages: int
     seconds: float
     paused: bool = False
+    reembedded: int = 0  # passages embedded again because the embedder changed
 
 
 @dataclass(frozen=True, slots=True)

@@ -218,3 +218,17 @@ def test_status_lines(changes: dict, text: str) -> None:
 
     model = RemoteModel(SMOL_REPO, "a" * 40, "Q4_1", (RemoteFile(SMOL_FILE, 98_362_432, None),))
     assert describe_download(DownloadItem(model=model).with_changes(**changes)) == text
+
+
+def test_the_embedding_model_is_offered_for_documents_not_for_chat() -> None:
+    from app.hub.remote.catalogue import CATALOGUE
+    from app.ui.models.downloads.download_text import describe_download, describe_repo
+
+    (entry,) = [e for e in CATALOGUE if e.kind == "embedding"]
+    assert entry.repo_id == "nomic-ai/nomic-embed-text-v1.5-GGUF" and not entry.thinks
+    assert describe_repo(entry).endswith("137M · apache-2.0 · embedding model for documents")
+    file = RemoteFile("nomic-embed-text-v1.5.Q4_K_M.gguf", 84_106_624, None)
+    done = DownloadItem(model=RemoteModel(entry.repo_id, "b" * 40, "Q4_K_M", (file,)))
+    assert describe_download(done.with_changes(state="done")).endswith(
+        "in Settings, Document search"
+    )

@@ -8,6 +8,11 @@ from dataclasses import dataclass, field
 
 from app.hub.local.quant_names import estimate_parameters, file_type_name
 
+# Encoder architectures llama.cpp runs only as embedding models (no text generation).
+EMBEDDING_ARCHITECTURES = frozenset(
+    {"bert", "nomic-bert", "nomic-bert-moe", "jina-bert-v2", "jina-bert-v3", "modern-bert",
+     "neo-bert", "t5encoder", "gemma-embedding"}
+)  # fmt: skip
 _SIZE_LABEL = re.compile(r"^\s*(?:(\d+)\s*x\s*)?(\d+(?:\.\d+)?)\s*([KMBT])", re.IGNORECASE)
 _SCALE = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 
@@ -49,6 +54,13 @@ class GgufMetadata:
     @property
     def value_head_dim(self) -> int | None:
         return self.value_length or self.head_dim
+
+    @property
+    def is_embedding_model(self) -> bool:
+        """A model for vectors, not chat: an encoder architecture, or one with its own
+        pooling (`{arch}.pooling_type`, as Qwen3-Embedding has)."""
+        arch = self.architecture or ""
+        return arch in EMBEDDING_ARCHITECTURES or f"{arch}.pooling_type" in self.values
 
 
 def parse_size_label(label: str | None) -> int | None:

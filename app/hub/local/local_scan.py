@@ -36,6 +36,7 @@ class LocalModel:
     quantization: str | None
     context_length: int | None
     error: str | None  # why the header could not be read; the model is still listed
+    embedding: bool = False  # an embedding model: for document search, not for chat
 
 
 _cache: dict[tuple[str, int, int], GgufMetadata | GgufFormatError] = {}
@@ -116,6 +117,7 @@ def describe(path: Path, source: Source) -> LocalModel:
         quantization=good.quantization if good else None,
         context_length=good.context_length if good else None,
         error=error,
+        embedding=good.is_embedding_model if good else False,
     )
 
 

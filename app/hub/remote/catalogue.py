@@ -1,17 +1,27 @@
-"""A curated list of current instruct and reasoning models in GGUF form, smallest first.
+"""A curated list of current instruct and reasoning models in GGUF form, smallest first,
+and one small embedding model for document search (kind "embedding": never a chat model).
 
 Repository ids were checked against public references (download links and `-hf` ids in
 other projects' code, Hugging Face listings) in December 2026; see docs/thinking-cache.md
-for which could not be confirmed file by file. Sizes are total parameters.
+for which could not be confirmed file by file. Sizes are total parameters. The embedding
+model, nomic-embed-text v1.5 (Nomic's own GGUF conversion; its Q4_K_M file,
+nomic-embed-text-v1.5.Q4_K_M.gguf, is about 84 MB), is the one GPT4All's LocalDocs uses.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from app.hub.remote.remote_values import RepoSummary
 
 
 def _entry(
-    repo_id: str, licence: str, parameters: float, description: str, thinks: bool = False
+    repo_id: str,
+    licence: str,
+    parameters: float,
+    description: str,
+    thinks: bool = False,
+    kind: Literal["chat", "embedding"] = "chat",
 ) -> RepoSummary:
     return RepoSummary(
         repo_id=repo_id,
@@ -19,10 +29,14 @@ def _entry(
         description=description,
         parameter_count=int(parameters * 1e9),
         thinks=thinks,
+        kind=kind,
     )
 
 
 CATALOGUE: tuple[RepoSummary, ...] = (
+    _entry("nomic-ai/nomic-embed-text-v1.5-GGUF", "apache-2.0", 0.137,
+           "For document search, not chat: choose it in Settings, Document search.",
+           kind="embedding"),
     _entry("HuggingFaceTB/SmolLM2-360M-Instruct-GGUF", "apache-2.0", 0.36,
            "Tiny and quick; fine for short answers and testing on any machine."),
     _entry("Qwen/Qwen3-0.6B-GGUF", "apache-2.0", 0.75,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from typing import Literal
 
 from app.hub.local.quant_names import quant_sort_key
 
@@ -19,6 +20,7 @@ class RepoSummary:
     description: str = ""
     parameter_count: int | None = None
     thinks: bool = False  # a reasoning model: it thinks before it answers
+    kind: Literal["chat", "embedding"] = "chat"  # embedding: vectors for documents, no chat
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,6 +102,11 @@ class AttachmentsBar(QWidget):
         dialog.filesSelected.connect(lambda names: self.add([Path(n) for n in names]))
         dialog.open()
 
+    def replan(self) -> None:
+        """Plan the attachments again (the model, so its tokenizer or context, changed)."""
+        if self._paths:
+            self._replan()
+
     def _replan(self) -> None:
         self.plans = []
         self._show("reading…")

@@ -1,21 +1,25 @@
 """Sending with documents: when the message has attachments or the conversation has
 collections, the passages are retrieved on the documents worker first (the composer shows
-"Reading your documents…"), then the turn starts with them; a failure puts the text back."""
+"Reading your documents…"), then the turn starts with them; a failure puts the text back.
+The attachments' token cost follows the loaded model (its tokenizer, half its context)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 
+from app.chat.values import ModelInfo
 from app.documents import index_db
 from app.documents.values import DocumentTurn, SyncReport
 from app.store import StoredMessage
 from app.ui.chat.composer import Composer
 from app.ui.chat.sources_html import document_sources
 from app.ui.documents.folder_watch import FolderWatch
-from app.ui.documents.workers import DocumentWorkers
+from app.ui.documents.workers import DocumentWorkers, EmbedderSwitch
 
+MIN_WHOLE_BUDGET = 256  # tokens a whole file may always take, however small the context
 SendNow = Callable[[str, DocumentTurn | None], bool]
 
 
@@ -45,6 +49,28 @@ class DocumentSender(QObject):
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.workers.pause.set)  # indexing stops at the next file
+
+    def set_model(self, info: ModelInfo | None) -> None:
+        """Count with this model's tokenizer (a local file) against half its context."""
+        local = info is not None and not info.is_remote and os.path.isfile(info.path)
+        self.workers.set_model(info.path if info is not None and local else None)
+        if info is not None and info.context_size:
+            self.bar.budget_tokens = max(MIN_WHOLE_BUDGET, info.context_size // 2)
+        self.bar.replan()
+
+    def use_embedder(self, path: str | None) -> None:
+        """Search documents with this embedding GGUF (None: the built-in WordLlama)."""
+        self.workers.use_embedder(path, self, self._on_embedder_switched)
+
+    def _on_embedder_switched(self, switch: EmbedderSwitch) -> None:
+        if switch.note:
+            self._status(switch.note)
+        elif switch.reembedded:
+            self._status(f"Documents embedded again: {switch.reembedded} passages")
+
+    def shutdown(self) -> None:
+        """End the documents workers and close the index (the window is closing)."""
+        self.workers.shutdown()
 
     def wants(self) -> bool:
         return bool(self.bar.paths) or self.workers.has_collections(self._conversation())

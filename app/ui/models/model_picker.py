@@ -3,8 +3,9 @@
 Scanning (`app.hub.local.local_scan.scan_models`) runs on a short-lived thread; the result comes
 back through one long-lived relay object, so a picker that is closed mid-scan is never
 touched from the worker. The list is rebuilt on the GUI thread; files whose header cannot
-be read are listed disabled with the reason as tooltip. New files in the models folder
-and the added folders are picked up live (a file-system watcher, debounced).
+be read are listed disabled with the reason as tooltip, and so are embedding models (they
+make vectors for document search, chosen in Settings; they cannot chat). New files in the
+models folder and the added folders are picked up live (a file-system watcher, debounced).
 """
 
 from __future__ import annotations
@@ -57,6 +58,11 @@ ADD_FOLDER_TEXT = "Add folder…"
 DOWNLOAD_TEXT = "Download models…"
 WATCH_DEBOUNCE_MS = 500
 PICKER_MAX_WIDTH = 560  # the toolbar's picker: room for a long name, not the whole bar
+EMBEDDING_HEADER = "For document search (Settings)"
+EMBEDDING_TIP = (
+    "An embedding model: it turns your documents into vectors for search and cannot chat. "
+    "Choose it in Settings, Document search."
+)
 
 
 def describe_model(model: LocalModel) -> str:
@@ -184,6 +190,10 @@ class ModelPicker(QWidget):
     def models(self) -> tuple[LocalModel, ...]:
         return self._models
 
+    def embedding_models(self) -> list[LocalModel]:
+        """The readable embedding models found (for Settings, never offered for chat)."""
+        return [m for m in self._models if m.embedding and not m.error]
+
     def combo(self) -> QComboBox:
         return self._combo
 
@@ -238,12 +248,18 @@ class ModelPicker(QWidget):
         self._item_model.clear()
         add = self._item_model.appendRow
         for source in SOURCE_ORDER:
-            group = [m for m in models if m.source == source]
+            group = [m for m in models if m.source == source and not m.embedding]
             if group:
                 add(_item(SOURCE_LABELS[source], KIND_HEADER, enabled=False, bold=True))
             for model in group:
                 tip = f"{model.path}\n{model.error}" if model.error else model.path
                 add(_item(describe_model(model), KIND_MODEL, tip, model.path, not model.error))
+        embedders = self.embedding_models()
+        if embedders:
+            add(_item(EMBEDDING_HEADER, KIND_HEADER, enabled=False, bold=True))
+        for model in embedders:
+            tip = f"{model.path}\n{EMBEDDING_TIP}"
+            add(_item(describe_model(model), KIND_HEADER, tip, enabled=False))
         if failure or not models:
             text = f"Could not list models: {failure}" if failure else "No models found"
             add(_item(text, KIND_HEADER, enabled=False, bold=True))

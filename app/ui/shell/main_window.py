@@ -2,8 +2,8 @@
 
 The window only composes and wires: ChatController runs turns, ConversationController the
 list, ModelController model loading, ModelChoice which model that is, SettingsController
-owns and saves the settings, WindowActions the menus. The engine is reached only through
-the runner handed in (tests hand in a runner over the FakeEngine).
+owns and saves the settings, WindowActions the menus, DocumentsWiring the documents. The
+engine is reached only through the runner handed in (tests hand in one over FakeEngine).
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from app.ui.panels.inspector_panel import InspectorPanel
 from app.ui.panels.stats_panel import StatsPanel
 from app.ui.server.api_server_controller import ApiServerController
 from app.ui.server.api_server_panel import ApiServerPanel
+from app.ui.shell.documents_wiring import DocumentsWiring
 from app.ui.shell.import_export import ImportExport
 from app.ui.shell.inspector_link import InspectorLink, stats_tabs
 from app.ui.shell.model_choice import ModelChoice
@@ -96,6 +97,9 @@ class MainWindow(QMainWindow):
             self.composer, token_counter or TokenCounter(), self.chat, self
         )
         self.conversations = ConversationController(store, self.chat, self.conversation_list, self)
+        self.docs = DocumentsWiring(
+            self.chat.documents, self.models, self.settings_controller, self
+        )
         self.settings_controller.applied.connect(self._on_settings_applied)
         self.model_choice = ModelChoice(
             self.models, self.settings_controller, self.chat.stop, default_model, self
@@ -131,8 +135,6 @@ class MainWindow(QMainWindow):
         self.inspector = InspectorPanel(self.runner, self)
         self.side_tabs = stats_tabs(self.stats_panel, self.inspector, self)
         self.api_panel = ApiServerPanel(self)
-        self.api_panel.port.setValue(self.settings.api_server_port)
-        self.api_panel.key.setText(self.settings.api_server_key)
         self.side_tabs.addTab(self.api_panel, "API")
         self.side_tabs.setTabToolTip(2, "The local OpenAI-compatible API server.")
         self.picker = ModelPicker(self)
@@ -393,6 +395,7 @@ class MainWindow(QMainWindow):
             self.conversations.shutdown()
             self.runner.shutdown(timeout=SHUTDOWN_WAIT_S)
             self.token_count.close(timeout=SHUTDOWN_WAIT_S)
+            self.docs.shutdown()
         event.accept()
 
     def action(self, name: str) -> QAction:

@@ -36,6 +36,8 @@ class ServerWiring(QObject):
         self._panel, self._server, self._settings = api_panel, api_server, settings
         self._stats, self._inspector = panels
         self._picker, self._show_status, self._window = picker, show_status, parent
+        api_panel.port.setValue(settings.settings.api_server_port)
+        api_panel.key.setText(settings.settings.api_server_key)
         api_panel.start_requested.connect(api_server.start)
         api_panel.stop_requested.connect(api_server.stop)
         api_server.running_changed.connect(self._on_api_server_running_changed)

@@ -1,4 +1,5 @@
-"""The settings form: system prompt, sampling, reply length, context, threads, GPU layers.
+"""The settings form: system prompt, sampling, reply length, context, threads, GPU layers,
+appearance, and how documents are searched (the built-in WordLlama or an embedding GGUF).
 
 Spin boxes carry the valid ranges, so most mistakes cannot be typed; the one rule that
 spans two fields (a reply must leave room in the context) is checked live and disables OK.
@@ -9,7 +10,9 @@ Open it with `open()` and read `settings()` on `accepted` (no `exec()` under qas
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -38,6 +41,7 @@ CONTEXT_RANGE = (512, 131072)
 GPU_LAYERS_RANGE = (-1, 999)  # -1 = every layer
 THEME_CHOICES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
 MIN_PROMPT_ROOM = 256  # tokens the context keeps free for the prompt besides the reply
+BUILT_IN_EMBEDDER = "Built-in: WordLlama (offline, no download)"
 
 _APPLIES = " Applies when a model is loaded."
 # field name (objectName "settings_<name>") -> (caption and accessible name, tooltip)
@@ -75,6 +79,12 @@ FIELD_TEXT: dict[str, tuple[str, str]] = {
         "Keep thinking open",
         "A reasoning model's thinking stays open after its answer starts instead of folding.",
     ),
+    "documents_embedder": (
+        "Document search",
+        "How passages of your documents become vectors for search: the built-in WordLlama, or "
+        "an embedding model (GGUF) on this machine, run by llama.cpp. Changing it embeds your "
+        "documents again, in the background.",
+    ),
 }
 
 NO_GPU_EXPLANATION = (
@@ -100,13 +110,19 @@ def _integer(lo: int, hi: int, step: int = 1) -> QSpinBox:
 
 class SettingsDialog(QDialog):
     def __init__(
-        self, settings: Settings, gpu_offload_available: bool, parent: QWidget | None = None
+        self,
+        settings: Settings,
+        gpu_offload_available: bool,
+        parent: QWidget | None = None,
+        embedding_models: Sequence[tuple[str, str]] = (),
     ) -> None:
+        """`embedding_models`: (label, path) of the embedding GGUFs found on this machine."""
         super().__init__(parent)
         self.setObjectName("settings_dialog")
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
         self._original = settings
+        self._embedding_models = tuple(embedding_models)
         self._gpu_available = gpu_offload_available
         self._fields: dict[str, QWidget] = {}
         self._build()
@@ -138,6 +154,7 @@ class SettingsDialog(QDialog):
             load=load,
             thinking_open=self._thinking_open.isChecked(),
             theme=self._theme.currentData() or "system",
+            documents_embedder=self._embedder.currentData() or "",
         )
 
     def problem(self) -> str:
@@ -156,6 +173,9 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         self._make_fields()
         widgets = self._widgets()
+        self._gpu_note = QLabel(NO_GPU_EXPLANATION, self)
+        self._gpu_note.setObjectName("settings_gpu_note")
+        self._gpu_note.setWordWrap(True)
         for name, (caption, tip) in FIELD_TEXT.items():
             widget = widgets[name]
             widget.setObjectName(f"settings_{name}")
@@ -165,13 +185,11 @@ class SettingsDialog(QDialog):
             label = QLabel(caption, self)
             label.setBuddy(widget)
             form.addRow(label, widget)
-        self._gpu_note = QLabel(NO_GPU_EXPLANATION, self)
-        self._gpu_note.setObjectName("settings_gpu_note")
-        self._gpu_note.setWordWrap(True)
+            if name == "gpu_layers" and not self._gpu_available:
+                form.addRow("", self._gpu_note)  # why the field is off, right under it
         if not self._gpu_available:
             self._gpu_layers.setEnabled(False)
             self._gpu_layers.setToolTip(NO_GPU_EXPLANATION)
-            form.addRow("", self._gpu_note)
         else:
             self._gpu_note.hide()
         layout.addLayout(form)
@@ -198,6 +216,10 @@ class SettingsDialog(QDialog):
         self._theme = QComboBox(self)
         for mode, text in THEME_CHOICES:
             self._theme.addItem(text, mode)
+        self._embedder = QComboBox(self)
+        self._embedder.addItem(BUILT_IN_EMBEDDER, "")
+        for label, path in self._embedding_models:
+            self._embedder.addItem(label, path)
 
     def _widgets(self) -> dict[str, QWidget]:
         return {
@@ -212,6 +234,7 @@ class SettingsDialog(QDialog):
             "gpu_layers": self._gpu_layers,
             "thinking_open": self._thinking_open,
             "theme": self._theme,
+            "documents_embedder": self._embedder,
         }
 
     def _build_problem_label(self) -> QLabel:
@@ -256,7 +279,16 @@ class SettingsDialog(QDialog):
         self._gpu_layers.setValue(load.n_gpu_layers)
         self._thinking_open.setChecked(settings.thinking_open)
         self._theme.setCurrentIndex(max(0, self._theme.findData(settings.theme)))
+        self._show_embedder(settings.documents_embedder)
         self._on_field_changed()
+
+    def _show_embedder(self, path: str) -> None:
+        """Select the chosen embedder; one no longer found is listed, marked, to keep or change."""
+        row = self._embedder.findData(path)
+        if row < 0:
+            self._embedder.addItem(f"{Path(path).name} (not found)", path)
+            row = self._embedder.count() - 1
+        self._embedder.setCurrentIndex(row)
 
     # -- reactions -------------------------------------------------------------------
     def _on_field_changed(self, *_args: object) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMenuBar, QToolBar, QWidget
 from app.settings import Settings
 from app.ui.common.icons import set_symbol
 from app.ui.models.downloads.download_dialog import DownloadDialog
+from app.ui.models.model_picker import ModelPicker, describe_model
 from app.ui.shell.settings_dialog import SettingsDialog
 
 
@@ -44,11 +45,12 @@ class WindowActions:
         self,
         menu: QMenuBar,
         toolbar: QToolBar,
-        picker: QWidget,
+        picker: ModelPicker,
         dialog_parent: QWidget,
         commands: WindowCommands,
     ) -> None:
         self._parent = dialog_parent
+        self._picker = picker
         self._commands = commands
         self.by_name: dict[str, QAction] = {}
         self._downloads: DownloadDialog | None = None
@@ -118,7 +120,8 @@ class WindowActions:
         """Settings as the open conversation has them (they apply to it and to new ones)."""
         commands = self._commands
         shown = commands.settings_shown()
-        dialog = SettingsDialog(shown, commands.gpu_offload_available(), self._parent)
+        embedders = [(describe_model(m), m.path) for m in self._picker.embedding_models()]
+        dialog = SettingsDialog(shown, commands.gpu_offload_available(), self._parent, embedders)
         dialog.accepted.connect(lambda: commands.apply_settings(dialog.settings()))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()

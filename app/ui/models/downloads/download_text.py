@@ -6,6 +6,7 @@ Pure functions (no Qt), so the wording is tested without a window.
 from __future__ import annotations
 
 from app.hub.downloads.download_values import DownloadItem
+from app.hub.remote.catalogue import catalogue_entry
 from app.hub.remote.remote_values import RepoSummary
 from app.ui.common.format import format_bytes, format_params
 
@@ -41,7 +42,13 @@ def describe_download(item: DownloadItem) -> str:
     if item.state == "verifying":
         return f"Verifying SHA-256 · {format_bytes(item.total_bytes)}"
     if item.state == "done":
-        return f"Verified · {format_bytes(item.total_bytes)} · in the model picker"
+        known = catalogue_entry(item.model.repo_id)
+        where = (
+            "in Settings, Document search"
+            if known is not None and known.kind == "embedding"
+            else "in the model picker"
+        )
+        return f"Verified · {format_bytes(item.total_bytes)} · {where}"
     if item.message:
         return item.message
     if item.state == "paused":
@@ -62,4 +69,6 @@ def describe_repo(repo: RepoSummary) -> str:
         parts.append(f"{repo.likes:,} likes")
     if repo.thinks:
         parts.append("thinks")
+    if repo.kind == "embedding":
+        parts.append("embedding model for documents")
     return f"{repo.repo_id} — {' · '.join(parts)}" if parts else repo.repo_id
