@@ -5,14 +5,20 @@
 Writes a conversations.json of MESSAGES messages (50 per conversation, every fifth reply
 regenerated once, so the trees branch), imports it into an empty database in this process,
 and prints messages/s and the process's peak RSS growth. No model is loaded.
+
+Meanwhile a probe on another thread and connection writes a row to the same database every
+20 ms, as the window does when it saves a reply: `longest_write_wait_s` is the longest one
+of those writes waited for the import's write lock (the import's merge transaction).
 """
 
 from __future__ import annotations
 
 import json
 import resource
+import sqlite3
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -66,6 +72,38 @@ def conversation(number: int) -> dict[str, Any]:
     }
 
 
+class WriteProbe:
+    """Writes a row every `every_s` from its own connection; keeps the longest wait."""
+
+    def __init__(self, database: Path, every_s: float = 0.02) -> None:
+        self.longest_s, self.writes = 0.0, 0
+        self._database, self._every_s = database, every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="write-probe", daemon=True)
+
+    def __enter__(self) -> WriteProbe:
+        with sqlite3.connect(self._database, isolation_level=None) as db:
+            db.execute("CREATE TABLE IF NOT EXISTS bench_probe (at REAL)")
+        db.close()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        db = sqlite3.connect(self._database, timeout=600, isolation_level=None)
+        try:
+            while not self._stop.wait(self._every_s):
+                start = time.perf_counter()
+                db.execute("INSERT INTO bench_probe VALUES (?)", (start,))
+                self.longest_s = max(self.longest_s, time.perf_counter() - start)
+                self.writes += 1
+        finally:
+            db.close()
+
+
 def main() -> None:
     messages = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 10_000
     folder = Path(tempfile.mkdtemp(prefix="hearth-import-bench-"))
@@ -82,7 +120,7 @@ def main() -> None:
         source = archive
     size = source.stat().st_size
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    with ChatStore(folder / "chats.sqlite3") as store:
+    with ChatStore(folder / "chats.sqlite3") as store, WriteProbe(store.path) as probe:
         start = time.perf_counter()
         report = import_file(store, source)
         seconds = time.perf_counter() - start
@@ -98,6 +136,8 @@ def main() -> None:
                 "messages_per_s": round(report.messages / seconds),
                 "peak_rss_mb": round(peak / 1024, 1),
                 "rss_growth_mb": round((peak - before) / 1024, 1),
+                "probe_writes": probe.writes,
+                "longest_write_wait_s": round(probe.longest_s, 3),
             }
         )
     )

@@ -107,6 +107,13 @@ class KeptStates:
             self._conversation = None
             self._held = _Held()
 
+    def _spelled(self, tokens: list[int]) -> str:
+        """The text `tokens` spell, control tokens included (as the KV cache holds them)."""
+        pieces = self._require().pieces
+        return b"".join(pieces.piece(t, special=True) for t in tokens).decode(
+            "utf-8", errors="replace"
+        )
+
     def _text_of(self, held: _Held, count: int) -> str:
         """The text spelled by the first `count` held tokens."""
         if count == len(held.tokens):
@@ -131,6 +138,15 @@ class KeptStates:
         texts = [s.text for s in parked] + [t for _, t in on_disk]
         held_share = shared_start(self._held.text, prompt) if same else 0
         best = choose(texts, prompt, held_share)
+        if log.isEnabledFor(logging.DEBUG):  # which kept state, and how much of it is reused
+            shares = [shared_start(t, prompt) for t in texts]
+            log.debug(
+                "switch: held %d, kept %s of %d chars; chose %s",
+                held_share,
+                shares,
+                len(prompt),
+                best,
+            )
         self._park_current()  # the branch or conversation being left
         if same and best is None:
             return False  # the shared start stays in the cache; the rest is read

@@ -292,7 +292,10 @@ class LlamaEngine(KeptStates):
         text, answer = "".join(reply), replies.answer
         done = reason in ("stop", "length") and answer and text.endswith(answer)
         reply_key = (*key, ("assistant", answer)) if done else ()
-        self._held = _Held(prompt_text + text, prompt + generated[:clean], reply_key)
+        # The held text is what the tokens spell: a control token the reply shows as ""
+        # (an end-of-turn under ignore_eos) is in the cache, so it is in the text too.
+        spelled = self._spelled(generated[:clean])
+        self._held = _Held(prompt_text + spelled, prompt + generated[:clean], reply_key)
         stats = clock.stats(
             len(prompt), reused, len(generated), cached_count(llm), n_ctx, reason, dropped, restored
         )

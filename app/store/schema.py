@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app.store.errors import SchemaTooNewError, StoreError
+from app.store.search_pending import add_search_pending
 from app.store.search_schema import add_search_index
 from app.store.tree_schema import add_message_tree
 
@@ -62,6 +63,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     add_search_index,
     _v3_thinking,
     add_message_tree,
+    add_search_pending,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -124,7 +124,12 @@ def _live(db: sqlite3.Connection, conversation_id: str) -> ConversationRecord | 
 
 
 def index_complete(db: sqlite3.Connection) -> bool:
-    return int(db.execute("SELECT unindexed_upto FROM search_backlog").fetchone()[0]) == 0
+    """False while older or imported messages are still being indexed."""
+    row = db.execute(
+        "SELECT unindexed_upto = 0 AND NOT EXISTS (SELECT 1 FROM search_pending)"
+        " FROM search_backlog"
+    ).fetchone()
+    return bool(row[0])
 
 
 def _message_hits(

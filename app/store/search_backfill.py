@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.store.search_pending import index_pending_chunk, pending_messages
+
 CHUNK = 500  # messages per transaction: each holds the write lock for a few milliseconds
 MERGE_PAGES = 128  # index pages one merge step writes (0.5 MB: the write lock for ~20-100 ms)
 
@@ -85,9 +87,9 @@ def run_backfill(
     should_stop: Callable[[], bool] = lambda: False,
     chunk: int = CHUNK,
 ) -> BackfillProgress:
-    """Index until done or ``should_stop()``, reporting after every chunk; then merge the
-    index's segments step by step (all of them into one after indexing). Own connection, so
-    it may run on any thread."""
+    """Index until done or ``should_stop()``, reporting after every chunk, then what imports
+    left pending; then merge the index's segments step by step (all of them into one after
+    indexing). Own connection, so it may run on any thread."""
     from app.store.connection import open_connection
 
     db = open_connection(path)
@@ -97,7 +99,11 @@ def run_backfill(
         while not current.done and not should_stop():
             current = BackfillProgress(index_chunk(db, chunk), start)
             progress(current)
-        everything = start > 0
+        imported = pending_messages(db)  # what an import left (search_pending.py)
+        left = imported
+        while current.done and left and not should_stop():
+            left = index_pending_chunk(db, chunk)
+        everything = start > 0 or imported > 0
         while current.done and not should_stop() and merge_step(db, everything):
             everything = False
         return current

@@ -11,6 +11,13 @@ class BadFileError(ValueError):
     """The file cannot be imported; the message names the file and the problem."""
 
 
+class ImportCancelled(Exception):
+    """The import was stopped before it finished; nothing was imported."""
+
+    def __init__(self) -> None:
+        super().__init__("Import cancelled: nothing was imported.")
+
+
 @dataclass(frozen=True, slots=True)
 class ImportedNode:
     """One message. ``parent_key`` is None for a first message; keys are unique within

@@ -194,7 +194,7 @@ def test_a_database_made_by_the_previous_schema_migrates_without_loss(tmp_path: 
         assert store.integrity_check() == "ok"
     connection = sqlite3.connect(path)
     after = connection.execute("SELECT * FROM messages ORDER BY id").fetchall()
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     connection.close()
     assert [row[:-2] for row in after] == before  # every old column unchanged, two added
     assert [row[-2] for row in after] == ["", "", ""]  # thinking (v3)

@@ -1,13 +1,17 @@
 """File > Import… and File > Export all… in the window: the work runs off the GUI thread,
-the list refreshes, one sentence says what happened, a bad file says what is wrong."""
+the list refreshes, one sentence says what happened, a bad file says what is wrong, Cancel
+leaves nothing imported and the chat saves its replies while an import reads its file."""
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
 import app.ui.shell.import_export as import_export
@@ -111,3 +115,75 @@ def test_a_store_in_memory_imports_too(qtbot: QtBot, tmp_path: Path) -> None:
         with qtbot.waitSignal(transfer.imported, timeout=10_000):
             transfer.import_file(source)
         assert refreshed == [True] and store.count_conversations() == 2
+
+
+class _HeldImport:
+    """`import_file` that stops after the first conversation read until released, so the
+    test can act (Cancel, chat) while the import is in its reading phase."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.reading = threading.Event()
+        self.release = threading.Event()
+        real = import_export.import_file
+
+        def held(store: ChatStore, path: Path, **kwargs: Any) -> object:
+            progress = kwargs.pop("progress")
+
+            def hold(done: int, total: int) -> None:
+                progress(done, total)
+                if not self.reading.is_set():
+                    self.reading.set()
+                    self.release.wait(10)
+
+            return real(store, path, progress=hold, **kwargs)
+
+        monkeypatch.setattr(import_export, "import_file", held)
+
+
+def _export_of(tmp_path: Path, count: int) -> Path:
+    from bench.transfer_import import conversation
+
+    path = tmp_path / "conversations.json"
+    path.write_text(json.dumps([conversation(n) for n in range(count)]))
+    return path
+
+
+def test_cancel_stops_the_import_and_leaves_nothing(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = make_window(start=False)
+    window = built.window
+    held = _HeldImport(monkeypatch)
+    window.import_export.import_file(_export_of(tmp_path, 5))
+    qtbot.waitUntil(held.reading.is_set, timeout=5000)
+    dialog = window.findChild(QProgressDialog, "import_progress_dialog")
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)  # a slow import shows its progress
+    with qtbot.waitSignal(window.import_export.cancelled, timeout=10_000) as caught:
+        qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+        assert "Cancelling" in dialog.labelText()
+        held.release.set()
+    assert caught.args[0] == "Import cancelled: nothing was imported."
+    assert window.statusBar().currentMessage() == caught.args[0]
+    assert built.store.count_conversations() == 0 and window.conversation_list.titles() == []
+    assert not window.import_export.busy and window.import_export.progress_dialog is None
+    assert window.findChild(QMessageBox) is None, "no warning box for a cancel"
+
+
+def test_the_chat_saves_replies_while_an_import_reads_its_file(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = make_window()
+    window = built.window
+    held = _HeldImport(monkeypatch)
+    window.import_export.import_file(_export_of(tmp_path, 3))
+    qtbot.waitUntil(held.reading.is_set, timeout=5000)
+    problems: list[str] = []
+    window.chat.save_problem.connect(lambda text, _folder: problems.append(text))
+    send(qtbot, window, "Saved during the import")  # the store is not locked by it
+    assert problems == []
+    assert [m.content for m in built.messages()][-1] == "You said: Saved during the import"
+    with qtbot.waitSignal(window.import_export.imported, timeout=10_000) as caught:
+        held.release.set()
+    assert caught.args[0].conversations == 3
+    assert built.store.count_conversations() == 4

@@ -49,6 +49,7 @@ class ChatController(QObject):
     reply_started = Signal()
     reply_finished = Signal(object)  # ReplySaved of the open conversation
     conversations_changed = Signal()  # a title or the order of the list may have changed
+    path_changed = Signal()  # the path shown was replaced (a branch switch, regenerate, edit)
     status = Signal(str)  # a short message for the status bar
     save_problem = Signal(str, str)  # what failed and what to do; the folder concerned
     save_recovered = Signal()  # everything the disk refused earlier is stored now
@@ -130,6 +131,7 @@ class ChatController(QObject):
         """Show the open conversation's path, with "‹ 2 / 3 ›" where it has alternatives."""
         SHOWN.update(self.session.branch_positions(messages) if messages else {})
         self._transcript.show_messages(messages)
+        self.path_changed.emit()
 
     # -- branches ------------------------------------------------------------------------
     def switch_branch(self, message_id: int, step: int) -> bool:

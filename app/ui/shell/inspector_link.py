@@ -7,7 +7,9 @@ conversation that is open, and the bandwidth measurement to store in the setting
 
 Which conversation is open is checked whenever a signal hints it may have changed, and
 whenever the inspector is shown, so a switch nobody announced (deleting the open chat)
-is caught before anyone can see a stale history.
+is caught before anyone can see a stale history. When the path shown changes inside the
+same conversation (a branch switch, regenerate, edit-and-resend, a deletion), the history
+is rebuilt from the turns of the new path.
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ class InspectorLink(QObject):
         opened = getattr(chat, "conversation_opened", None)  # a signal the window may add
         if opened is not None:
             opened.connect(lambda *_: self.sync())
+        path_changed = getattr(chat, "path_changed", None)
+        if path_changed is not None:  # another branch of the same chat: its turns, not these
+            path_changed.connect(self.refresh)
         if conversation_list is not None:  # connected after the controller that opens it
             conversation_list.conversation_selected.connect(lambda _id: self.sync())
             conversation_list.hit_selected.connect(lambda _id, _message: self.sync())
@@ -66,6 +71,11 @@ class InspectorLink(QObject):
         self._inspector.set_generation(settings.generation)
         stored = self._session.messages() if cid else []
         self._inspector.show_conversation(stored, settings.system_prompt)
+
+    def refresh(self) -> None:
+        """Show the open conversation's history again: the path shown has changed."""
+        self._synced = False
+        self.sync()
 
     def _on_chat_reply_finished(self, saved: ReplySaved) -> None:
         if saved.conversation_id != self._shown:
