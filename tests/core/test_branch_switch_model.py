@@ -14,7 +14,7 @@ from app.engine.llama_engine import LlamaEngine
 from tests.core.model_helpers import SYSTEM, run_turn
 from tests.values_factory import GREEDY
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.once]  # engine-only token counts: one Python is enough
 
 SHORT = replace(GREEDY, max_tokens=6)
 OWLS = "Here are my notes on owls. " + "Owls hunt at night and sleep by day. " * 25
