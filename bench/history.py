@@ -200,15 +200,27 @@ def _timed(run: Callable[[str], int], query: str) -> tuple[float, int]:
     return time.perf_counter() - began, found
 
 
-def _search_times(path: Path) -> dict[str, Any]:
+def _first_runs(path: Path, queries: list[str]) -> tuple[list[tuple[str, float, int]], float]:
+    """Each query run once on a new reader, after its read-ahead and one query (what the
+    window's reader has done before the first keystroke); and the read-ahead's seconds."""
+    run, ahead = _searcher(path, read_ahead=True)
+    run("warm up")  # the app's reader is long-lived: its first query is not the one typed
+    return [(query, *_timed(run, query)) for query in queries], ahead
+
+
+def _search_times(path: Path, passes: int = 1) -> dict[str, Any]:
     """Median and worst of 20 queries (hits and misses, 3+ and 1-2 characters), and a cold
-    first query, on the code's own path."""
+    first query, on the code's own path. With ``passes`` > 1 the file's pages are dropped
+    from the OS cache again before each further pass, and each query counts its fastest
+    first run (a slower one measured a busy machine, not the code)."""
     queries = _queries(_vocabulary(random.Random(SEED)))
     _drop_from_os_cache(path)
     cold, _found = _timed(_searcher(path)[0], queries[0])
-    run, ahead = _searcher(path, read_ahead=True)
-    run("warm up")  # the app's reader is long-lived: its first query is not the one typed
-    measured = [(query, *_timed(run, query)) for query in queries]
+    measured, ahead = _first_runs(path, queries)
+    for _ in range(passes - 1):
+        _drop_from_os_cache(path)
+        again, _ahead = _first_runs(path, queries)
+        measured = [min(a, b, key=lambda m: m[1]) for a, b in zip(measured, again, strict=True)]
     times = [t for _q, t, _n in measured]
     hit = [t for q, t, n in measured if n and len(q.strip()) >= 3]
     miss = [t for q, t, n in measured if not n and len(q.strip()) >= 3]
@@ -255,12 +267,12 @@ def launch(home: Path, repeats: int) -> dict[str, float]:
     return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
 
-def measure(messages: int, repeats: int) -> dict[str, Any]:
+def measure(messages: int, repeats: int, search_passes: int = 1) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="hearth-history-") as tmp:
         path, build = prepare(messages, Path(tmp))
         row: dict[str, Any] = {"messages": messages, "index_build_s": build}
         if messages:
-            row.update(_search_times(path))
+            row.update(_search_times(path, search_passes))
         row.update(launch(Path(tmp), repeats))
         row["db_mb"] = sum(f.stat().st_size for f in path.parent.glob(path.name + "*")) / 2**20
         row.update(_sizes(path))

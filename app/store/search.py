@@ -64,12 +64,20 @@ class SearchResult:
 
 
 def _contains(column: str) -> str:
-    """SQL: ``column`` folded contains ``:needle`` (folded). ASCII text (as many characters
-    as bytes) is folded by SQLite's lower(), in C; only other text calls Python's fold."""
+    """SQL: ``column`` folded contains ``:needle`` (folded; ``:pattern`` is ``_like(needle)``).
+    ASCII text (as many characters as bytes) is compared by SQLite's LIKE, in C, which
+    ignores ASCII case (the needle is lower case already) and copies nothing; only other
+    text calls Python's fold."""
     return (
         f"CASE WHEN length({column}) = length(CAST({column} AS BLOB))"
-        f" THEN instr(lower({column}), :needle) > 0 ELSE hearth_contains({column}, :needle) END"
+        f" THEN {column} LIKE :pattern ESCAPE '\\' ELSE hearth_contains({column}, :needle) END"
     )
+
+
+def _like(needle: str) -> str:
+    """A LIKE pattern for text containing ``needle`` literally (escape: backslash)."""
+    literal = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{literal}%"
 
 
 def _recent_scan(db: sqlite3.Connection, needle: str, short_scan: int) -> sqlite3.Cursor:
@@ -79,7 +87,8 @@ def _recent_scan(db: sqlite3.Connection, needle: str, short_scan: int) -> sqlite
         "SELECT id FROM messages WHERE id > :above AND role != 'notice'"
         f" AND {_contains('content')} ORDER BY id DESC"
     )
-    return db.execute(sql, {"above": _scan_floor(db, short_scan), "needle": needle})
+    above = _scan_floor(db, short_scan)
+    return db.execute(sql, {"above": above, "needle": needle, "pattern": _like(needle)})
 
 
 def _first(cursor: sqlite3.Cursor) -> int:
@@ -122,7 +131,9 @@ def _title_matches(db: sqlite3.Connection, needle: str, limit: int, titles: int)
         "SELECT id FROM (SELECT id, title FROM conversations WHERE deleted_at IS NULL"
         f" ORDER BY updated_at DESC LIMIT :titles) WHERE {_contains('title')} LIMIT :limit"
     )
-    scanned = db.execute(sql, {"titles": titles, "needle": needle, "limit": limit})
+    scanned = db.execute(
+        sql, {"titles": titles, "needle": needle, "pattern": _like(needle), "limit": limit}
+    )
     return [row[0] for row in scanned]
 
 
