@@ -23,10 +23,10 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
+from app.store.fts5_layout import doclist_pages
+
 TRIGRAM = 3
 FEW = 3  # trigrams asked for first
-_LEAF_PAGES = 1 << 31  # FTS5 %_data rowids: segment id << 37 | height << 31 | page number
-_SEGMENT_SHIFT = 37
 
 
 def phrase(text: str) -> str:
@@ -92,51 +92,3 @@ def _rarest_of_each_word(needle: str, trigrams: list[str], pages: dict[str, int]
         touching = range(max(0, word.start() - TRIGRAM + 1), min(word.end(), len(trigrams)))
         chosen.add(min(touching, key=lambda i: (pages[trigrams[i]], i)))
     return chosen
-
-
-def doclist_pages(db: sqlite3.Connection, table: str, terms: set[str]) -> dict[str, int] | None:
-    """Leaf pages each term's doclist spans, summed over the index's segments (None: the
-    shadow table is not laid out as expected)."""
-    idx = f"{table}_idx"
-    segments = _segments(db, idx)
-    if not segments:
-        return None
-    pages = dict.fromkeys(terms, 0)
-    for segment in segments:
-        for term in terms:
-            pages[term] += _span(db, table, segment, b"0" + term.encode())
-    return pages
-
-
-def _segments(db: sqlite3.Connection, idx: str) -> list[int]:
-    """The segment ids in ``idx`` (one seek each: there are a handful)."""
-    found: list[int] = []
-    while True:
-        row = db.execute(
-            f"SELECT min(segid) FROM {idx} WHERE segid > ?", (found[-1] if found else -1,)
-        ).fetchone()
-        if row is None or row[0] is None:
-            return found
-        found.append(int(row[0]))
-
-
-def _span(db: sqlite3.Connection, table: str, segment: int, key: bytes) -> int:
-    """Pages from the leaf ``key`` starts on to the next leaf a later term starts on (or the
-    segment's last leaf)."""
-    idx = f"{table}_idx"
-    start = db.execute(
-        f"SELECT pgno FROM {idx} WHERE segid = ? AND term <= ? ORDER BY term DESC LIMIT 1",
-        (segment, key),
-    ).fetchone()
-    after = db.execute(
-        f"SELECT pgno FROM {idx} WHERE segid = ? AND term > ? ORDER BY term LIMIT 1",
-        (segment, key),
-    ).fetchone()
-    first = int(start[0]) >> 1 if start else 1  # pgno: page number << 1 | has a doclist index
-    if after is not None:
-        return (int(after[0]) >> 1) - first
-    low = segment << _SEGMENT_SHIFT
-    last = db.execute(
-        f"SELECT max(id) FROM {table}_data WHERE id >= ? AND id < ?", (low, low + _LEAF_PAGES)
-    ).fetchone()[0]
-    return (int(last) - low if last is not None else first) - first
