@@ -1,12 +1,16 @@
 """Searching the history: the full-text index for queries of 3+ characters, a scan for
 shorter ones; newest matches first, one hit per conversation, each verified and shown with
-a snippet. ``SearchReader`` runs queries on its own read connection so another thread can
-cancel one (``interrupt``) when a newer query arrives."""
+a snippet. The index is asked for the query's rarest trigrams first and each candidate is
+checked against the message's text (``search_candidates``, ``search_terms``), so the
+results are always a plain scan's. ``SearchReader`` runs queries on its own read
+connection so another thread can cancel one (``interrupt``) when a newer query arrives,
+and reads ahead what a first search needs (``warm``)."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,13 +18,16 @@ from pathlib import Path
 from app.store.errors import StoreError, UnreadableDatabaseError
 from app.store.records import ConversationRecord
 from app.store.rows import CONVERSATION_COLUMNS, conversation_from_row
+from app.store.search_candidates import IndexCandidates
+from app.store.search_terms import TRIGRAM
 from app.store.search_text import Snippet, fold, snippet
+from app.store.search_warm import warm_caches
 
 DEFAULT_LIMIT = 50
-TRIGRAM = 3  # the index answers queries at least this long (after folding)
 SHORT_SCAN = 2_000  # newest messages a 1-2 character query looks through, in the window
 SHORT_TITLES = 1_000  # and the titles of this many most recently updated conversations
 READER_CACHE_KIB = 32 * 1024  # the search reader's page cache (SQLite's default: 2 MiB)
+OLDER_IDS = 256  # message ids of a conversation already found, read ahead to skip its other hits
 
 
 class SearchCancelled(StoreError):
@@ -56,56 +63,78 @@ class SearchResult:
         return ""
 
 
-def _phrase(needle: str) -> str:
-    return '"' + needle.replace('"', '""') + '"'
-
-
 def _contains(column: str) -> str:
-    """SQL: ``column`` folded contains ``:needle`` (folded). ASCII text (as many characters
-    as bytes) is folded by SQLite's lower(), in C; only other text calls Python's fold."""
+    """SQL: ``column`` folded contains ``:needle`` (folded; ``:pattern`` is ``_like(needle)``).
+    ASCII text (as many characters as bytes) is compared by SQLite's LIKE, in C, which
+    ignores ASCII case (the needle is lower case already) and copies nothing; only other
+    text calls Python's fold."""
     return (
         f"CASE WHEN length({column}) = length(CAST({column} AS BLOB))"
-        f" THEN instr(lower({column}), :needle) > 0 ELSE hearth_contains({column}, :needle) END"
+        f" THEN {column} LIKE :pattern ESCAPE '\\' ELSE hearth_contains({column}, :needle) END"
     )
 
 
-def _candidates(db: sqlite3.Connection, needle: str, short_scan: int) -> sqlite3.Cursor:
-    """Rows of (message id, conversation id), newest message first; a needle too short for
-    the index scans the newest ``short_scan`` messages (-1: all of them)."""
-    if len(needle) >= TRIGRAM:
-        sql = (
-            "SELECT m.id, m.conversation_id FROM message_search f"
-            " JOIN messages m ON m.id = f.rowid WHERE message_search MATCH ?"
-            " ORDER BY f.rowid DESC"
-        )
-        return db.execute(sql, (_phrase(needle),))
+def _like(needle: str) -> str:
+    """A LIKE pattern for text containing ``needle`` literally (escape: backslash)."""
+    literal = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{literal}%"
+
+
+def _recent_scan(db: sqlite3.Connection, needle: str, short_scan: int) -> sqlite3.Cursor:
+    """Ids of the newest ``short_scan`` messages (-1: all) that contain a needle too short
+    for the index, newest first."""
     sql = (
-        "SELECT id, conversation_id FROM messages WHERE id > :above AND role != 'notice'"
+        "SELECT id FROM messages WHERE id > :above AND role != 'notice'"
         f" AND {_contains('content')} ORDER BY id DESC"
     )
-    return db.execute(sql, {"above": _scan_floor(db, short_scan), "needle": needle})
+    above = _scan_floor(db, short_scan)
+    return db.execute(sql, {"above": above, "needle": needle, "pattern": _like(needle)})
+
+
+def _first(cursor: sqlite3.Cursor) -> int:
+    """The first column of a query's first row as a number (0: no row, or NULL)."""
+    row = cursor.fetchone()
+    return int(row[0]) if row is not None and row[0] is not None else 0
 
 
 def _scan_floor(db: sqlite3.Connection, short_scan: int) -> int:
     """The id above which a short query scans (a rowid range, read lazily); 0: all."""
     if short_scan < 0:
         return 0
-    newest = int(db.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0])
-    return max(0, newest - short_scan)
+    return max(0, _first(db.execute("SELECT max(id) FROM messages")) - short_scan)
 
 
 def _title_matches(db: sqlite3.Connection, needle: str, limit: int, titles: int) -> list[str]:
     """Conversations whose title contains the needle; a short needle looks at the titles of
     the ``titles`` most recently updated conversations (-1: all of them)."""
     if len(needle) >= TRIGRAM:
-        sql = "SELECT conversation_id FROM title_search WHERE title_search MATCH ? LIMIT ?"
-        return [row[0] for row in db.execute(sql, (_phrase(needle), limit))]
+        newest = db.execute("SELECT rowid FROM title_search ORDER BY rowid DESC LIMIT 1")
+        candidates = IndexCandidates(
+            db,
+            "title_search",
+            needle,
+            ("conversation_id", "body"),
+            newest_first=False,
+            extent=_first(newest),
+        )
+        found: list[str] = []
+        with closing(iter(candidates)) as rows:
+            for _rowid, conversation_id, body in rows:
+                if len(found) >= limit:
+                    break
+                if needle in body:  # the folded title
+                    found.append(conversation_id)
+                else:
+                    candidates.reject()
+        return found
     sql = (
         "SELECT id FROM (SELECT id, title FROM conversations WHERE deleted_at IS NULL"
         f" ORDER BY updated_at DESC LIMIT :titles) WHERE {_contains('title')} LIMIT :limit"
     )
-    rows = db.execute(sql, {"titles": titles, "needle": needle, "limit": limit})
-    return [row[0] for row in rows]
+    scanned = db.execute(
+        sql, {"titles": titles, "needle": needle, "pattern": _like(needle), "limit": limit}
+    )
+    return [row[0] for row in scanned]
 
 
 def _left_out(db: sqlite3.Connection, floor: int, titles: int) -> bool:
@@ -132,26 +161,50 @@ def index_complete(db: sqlite3.Connection) -> bool:
     return bool(row[0])
 
 
+def _older_ids(db: sqlite3.Connection, conversation_id: str, below: int) -> list[int]:
+    """The ids of the conversation's next ``OLDER_IDS`` messages below ``below`` (its index)."""
+    sql = "SELECT id FROM messages WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?"
+    return [row[0] for row in db.execute(sql, (conversation_id, below, OLDER_IDS))]
+
+
 def _message_hits(
-    db: sqlite3.Connection, candidates: sqlite3.Cursor, needle: str, limit: int
+    db: sqlite3.Connection,
+    candidates: Iterable[sqlite3.Row],
+    needle: str,
+    limit: int,
+    reject: Callable[[], None],
 ) -> dict[str, SearchHit]:
-    """The newest verified hit of each conversation (trashed ones left out), up to ``limit``."""
+    """The newest verified hit of each conversation (trashed ones left out), up to ``limit``;
+    ``reject`` is told of each candidate not in its message's text. A common word is in most
+    messages of every conversation: once a second candidate of a decided conversation comes
+    up, the ids of its older messages are read ahead from its index and skipped, not read
+    row by row (not before: that is a page read per conversation, for nothing if the
+    conversation has one match)."""
     hits: dict[str, SearchHit] = {}
-    skipped: set[str] = set()
-    for message_id, conversation_id in candidates:
+    decided: set[str] = set()  # conversations with a hit, or trashed
+    skip: set[int] = set()  # message ids of decided conversations, read ahead
+    for (message_id,) in candidates:
         if len(hits) >= limit:
             break
-        if conversation_id in hits or conversation_id in skipped:
+        if message_id in skip:
             continue
-        content = db.execute("SELECT content FROM messages WHERE id = ?", (message_id,))
-        shown = snippet(content.fetchone()[0], needle)
-        if shown is None:
-            continue  # an index entry older than the text: never shown
-        record = _live(db, conversation_id)
-        if record is None:
-            skipped.add(conversation_id)
+        row = db.execute(
+            "SELECT conversation_id, content FROM messages WHERE id = ?", (message_id,)
+        ).fetchone()
+        if row is None:
             continue
-        hits[conversation_id] = SearchHit(record, message_id, shown)
+        conversation_id, content = row
+        if conversation_id not in decided:
+            shown = snippet(content, needle)
+            if shown is None:
+                reject()  # a candidate only (or an index entry older than the text)
+                continue
+            decided.add(conversation_id)
+            record = _live(db, conversation_id)
+            if record is not None:
+                hits[conversation_id] = SearchHit(record, message_id, shown)
+        else:
+            skip.update(_older_ids(db, conversation_id, message_id))
     return hits
 
 
@@ -171,8 +224,16 @@ def find(
         return SearchResult(query, (), index_complete(db))
     short = len(needle) < TRIGRAM
     messages, titles = (-1, -1) if short_scan is None else short_scan
-    with closing(_candidates(db, needle, messages)) as candidates:
-        hits = _message_hits(db, candidates, needle, limit)
+    if short:
+        with closing(_recent_scan(db, needle, messages)) as scanned:
+            hits = _message_hits(db, scanned, needle, limit, lambda: None)
+    else:
+        newest = db.execute("SELECT max(id) FROM messages")
+        index = IndexCandidates(
+            db, "message_search", needle, newest_first=True, extent=_first(newest)
+        )
+        with closing(iter(index)) as candidates:
+            hits = _message_hits(db, candidates, needle, limit, index.reject)
     for conversation_id in _title_matches(db, needle, limit, titles):
         if conversation_id not in hits and len(hits) < limit:
             record = _live(db, conversation_id)
@@ -217,6 +278,20 @@ class SearchReader:
                 if "interrupt" in str(error):
                     raise SearchCancelled(query) from error
                 raise
+
+    def warm(self) -> bool:
+        """Read ahead what a first search is likely to need (``search_warm``); False if
+        ``interrupt`` stopped it (a query is waiting)."""
+        with self._lock:
+            if self._cancel.is_set():
+                return False
+            try:
+                warm_caches(self._db)
+            except sqlite3.OperationalError as error:
+                if "interrupt" in str(error):
+                    return False
+                raise
+            return True
 
     def interrupt(self) -> None:
         """Cancel the query running now and any started before the next ``allow``."""

@@ -191,31 +191,37 @@ def test_a_query_can_be_cancelled_from_another_thread(tmp_path: Path) -> None:
         store._conn.execute("BEGIN")
         store._conn.executemany(
             "INSERT INTO messages (conversation_id, role, content, created_at) VALUES (?,?,?,0)",
-            [(chat.id, "user", f"row {i} " * 20) for i in range(30_000)],
+            [(chat.id, "user", f"row {i} " * 20) for i in range(3_000)],
         )
         store._conn.execute("COMMIT")
     reader = SearchReader(path)
+    running = threading.Event()
+
+    def crawl() -> bool:  # SQLite's progress handler: the first scan waits here until interrupted
+        if running.is_set():
+            return reader._cancel.is_set()
+        running.set()
+        return reader._cancel.wait(10)
+
+    reader._db.set_progress_handler(crawl, 1000)
     outcome: list[object] = []
-    started = threading.Event()
 
     def search() -> None:
-        started.set()
         try:
-            outcome.append(reader.search("qz"))  # short: a scan of every message
+            outcome.append(reader.search("qz"))  # short: a scan of the newest messages
         except SearchCancelled as cancelled:
             outcome.append(cancelled)
 
     worker = threading.Thread(target=search)
     worker.start()
-    started.wait()
-    while worker.is_alive():
-        reader.interrupt()
-        worker.join(0.001)
+    assert running.wait(10)  # the query is in the middle of its scan
+    reader.interrupt()
+    worker.join(10)
     assert isinstance(outcome[0], SearchCancelled)
     with pytest.raises(SearchCancelled):  # until allowed again, even a query not yet started
         reader.search("row 1")
     reader.allow()
-    assert [h.conversation.title for h in reader.search("row 29999").hits] == ["big"]
+    assert [h.conversation.title for h in reader.search("row 2999").hits] == ["big"]
     reader.close()
 
 

@@ -2,9 +2,10 @@
 the benchmark only): search, launch against an empty history, GUI stall while typing a
 search, RSS. Ratios and limits within this one run.
 
-Search: the median of the 20 queries must meet the 30 ms goal; the single slowest first
-run (a three-word query, ~30 ms on a 2-core machine, at the edge of the goal) is held to
-100 ms here as a regression guard, and to the goal itself in `bench/history.py`."""
+Search: every one of the 20 queries, hits and misses, 3+ and 1-2 characters, meets the 30 ms
+goal on its first run (a new reader, the file's pages dropped from the OS cache, after the
+read-ahead the window's reader does). Each query counts the faster of two such first runs,
+so a busy runner's scheduling spike does not fail it; the slowest takes ~15 ms here."""
 
 from __future__ import annotations
 
@@ -15,14 +16,12 @@ from bench import history
 
 @pytest.mark.slow
 def test_history_of_100k_messages_meets_the_goals() -> None:
-    rows = [history.measure(0, repeats=3), history.measure(100_000, repeats=3)]
+    rows = [history.measure(0, repeats=3), history.measure(100_000, repeats=3, search_passes=2)]
     big = rows[1]
     assert big["queries_with_hits"] >= 10  # the hit queries find something, misses do not
     report = history.table("100k", rows)
-    checks = history.checks(rows)
-    assert big["search_median_s"] <= 0.030, report
-    assert big.get("search_worst_indexed_s", big["search_worst_s"]) <= 0.100, report
-    assert {k: v for k, v in checks.items() if k != "search_ok"} == {
+    assert history.checks(rows) == {
+        "search_ok": True,  # the worst of all 20 first runs <= 30 ms
         "launch_ok": True,
         "stall_ok": True,
         "rss_ok": True,

@@ -43,7 +43,7 @@ def _fill(path: Path, conversations: int, messages: int = 2, text: str = "row {i
 def test_a_newer_query_cancels_the_one_running(qtbot: QtBot) -> None:
     path = paths.database_path()
     _fill(path, 1, 60_000, "row {i} of many rows")
-    runner = SearchRunner(path)
+    runner = SearchRunner(path, read_ahead_after_s=None)  # only the queries use the reader
     reader = runner._reader
     held, release = threading.Event(), threading.Event()
 
@@ -65,6 +65,24 @@ def test_a_newer_query_cancels_the_one_running(qtbot: QtBot) -> None:
     assert [r.query for r in results] == ["rows"]
     assert [h.conversation.title for h in results[0].hits] == ["chat 0"]
     runner.close()
+
+
+def test_the_search_thread_reads_ahead_when_idle_and_a_query_comes_first(
+    qtbot: QtBot,
+) -> None:
+    path = paths.database_path()
+    _fill(path, 3, 50)
+    idle = SearchRunner(path, read_ahead_after_s=0.0)
+    qtbot.waitUntil(lambda: idle.warmed, timeout=5000)
+    with qtbot.waitSignal(idle.finished, timeout=5000) as found:
+        idle.search("row 7")
+    assert len(found.args[0].hits) == 3
+    idle.close()
+    busy = SearchRunner(path, read_ahead_after_s=60.0)
+    with qtbot.waitSignal(busy.finished, timeout=5000):  # not after the minute
+        busy.search("row 7")
+    assert not busy.warmed
+    busy.close()
 
 
 def test_hit_shows_its_snippet_and_opens_scrolled_to_the_message(

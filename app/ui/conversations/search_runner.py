@@ -1,5 +1,9 @@
 """SearchRunner: conversation search on a thread of its own, never on the GUI thread.
 
+Once the window has been idle for ``WARM_AFTER_S`` with no query yet, the thread reads
+ahead what a first search needs (``SearchReader.warm``: a few MB, bounded whatever the
+history's size); a query stops that at once.
+
 Each query gets a number. A new query interrupts the one running (SQLite's
 ``Connection.interrupt`` on the reader's own connection) and replaces any that has not
 started; a result arrives on the GUI thread only if it belongs to the newest query.
@@ -16,6 +20,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from app.store.search import SearchCancelled, SearchReader, SearchResult
 
 log = logging.getLogger(__name__)
+WARM_AFTER_S = 0.5  # after the window has started, unless a query comes first
 
 
 class SearchRunner(QObject):
@@ -23,15 +28,22 @@ class SearchRunner(QObject):
     failed = Signal(str)
     _done = Signal(int, object, str)  # generation, result or None, error text
 
-    def __init__(self, database: Path, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        database: Path,
+        parent: QObject | None = None,
+        read_ahead_after_s: float | None = WARM_AFTER_S,  # None: no read-ahead
+    ) -> None:
         super().__init__(parent)
         self._reader = SearchReader(database)
+        self._read_ahead_after_s = read_ahead_after_s
         self._wake = threading.Condition()
         self._pending: tuple[int, str] | None = None
         self._generation = 0
         self._closed = False
         self.cancelled = 0  # queries stopped by a newer one (tests, bench)
         self.running = threading.Event()  # set while a query runs on the search thread
+        self.warmed = False  # the read-ahead ran to the end (tests)
         self._done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
         self._thread = threading.Thread(target=self._loop, name="hearth-search", daemon=True)
         self._thread.start()
@@ -66,7 +78,22 @@ class SearchRunner(QObject):
             self._reader.allow()  # an interrupt from now on is meant for this job
             return None if self._closed else job
 
+    def _warm_when_idle(self) -> None:
+        if self._read_ahead_after_s is None:
+            return
+        with self._wake:
+            self._wake.wait_for(
+                lambda: self._pending is not None or self._closed, self._read_ahead_after_s
+            )
+            if self._pending is not None or self._closed:
+                return
+        try:
+            self.warmed = self._reader.warm()
+        except Exception:  # only a head start: searching works without it
+            log.exception("reading ahead for search failed")
+
     def _loop(self) -> None:
+        self._warm_when_idle()
         while (job := self._next()) is not None:
             generation, query = job
             self.running.set()
