@@ -42,7 +42,6 @@ from app.engine.llama_internals import (
     cached_count,
     cached_tokens_equal,
     cut_cache,
-    evaluate,
     keep_prefix,
     version,
 )
@@ -230,14 +229,11 @@ class LlamaEngine(KeptStates):
         clock.prefill_started()
         reused = keep_prefix(llm, prompt)  # what generate() would reuse; the rest is read here
         self._held = _Held(prompt_text, list(prompt))  # the cache spells a prefix of it
-        todo = prompt[reused:]
         # With a seed, the prompt's last token is always decoded alone, as it is when the
         # rest is cached: a batch of one and a batch of many round differently, and the same
         # seed must give the same reply whether or not the prompt was cached.
-        alone = todo[-1:] if params.seed is not None and len(todo) > 1 else []
-        read = yield from read_prompt(llm, todo[: len(todo) - len(alone)], cancel, clock)
-        if read and alone:
-            evaluate(llm, alone)
+        seeded = params.seed is not None
+        read = yield from read_prompt(llm, prompt[reused:], cancel, clock, last_alone=seeded)
         if not read:
             clock.decode_ended()
             stats = clock.stats(
