@@ -2,17 +2,21 @@
 (the first search after a reboot): the newest messages (short queries scan them, and the
 hits of most queries are there), the conversations and their titles' index, and the
 message index's b-tree of terms. Each read is capped, ~25 MB at most in all, whatever the
-size of the history. Run off the GUI thread, after start-up, on the search reader's own
-connection (``SearchReader.warm``), whose page cache keeps what it reads."""
+size of the history. Run off the GUI thread, after start-up (``SearchReader.warm``), on a
+connection of its own with a small page cache: what it reads stays in the OS's file cache,
+where the reader's first query finds it, not in this process's memory."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from pathlib import Path
 
 WARM_MESSAGE_BYTES = 16 * 2**20  # of the newest messages' text (~30,000 in the benchmark)
 WARM_CHUNK = 2_000  # message ids read per step, in ascending order (the OS reads ahead)
 WARM_CONVERSATIONS = 20_000  # newest conversations (~2.5 MB with the index of their ids)
 WARM_INDEX_ROWS = 2_000  # rows (pages) of each small table of the search index
+WARM_CACHE_KIB = 2 * 1024  # the read-ahead connection's own page cache
 
 _SMALL_INDEX_TABLES = (
     "title_search_data",
@@ -20,6 +24,23 @@ _SMALL_INDEX_TABLES = (
     "title_search_idx",
     "message_search_idx",
 )
+
+
+def read_ahead(path: Path, should_stop: Callable[[], bool]) -> bool:
+    """Read those pages of the file at ``path``; False if ``should_stop`` (asked every 100
+    SQLite steps) ended it early."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    try:
+        db.execute(f"PRAGMA cache_size = -{WARM_CACHE_KIB:d}")
+        db.set_progress_handler(should_stop, 100)
+        warm_caches(db)
+    except sqlite3.OperationalError as error:
+        if "interrupt" in str(error):
+            return False
+        raise
+    finally:
+        db.close()
+    return True
 
 
 def warm_caches(db: sqlite3.Connection) -> None:

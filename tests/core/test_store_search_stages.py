@@ -156,6 +156,7 @@ def test_read_ahead_runs_and_gives_way_to_a_query(history: ChatStore) -> None:
     reader.allow()
     assert reader.warm()
     reader.close()
+    assert not search_warm.read_ahead(history.path, lambda: True)  # stopped on its way
 
 
 def test_read_ahead_stops_at_its_budget(
