@@ -21,7 +21,7 @@ from app.store.rows import CONVERSATION_COLUMNS, conversation_from_row
 from app.store.search_candidates import IndexCandidates
 from app.store.search_terms import TRIGRAM
 from app.store.search_text import Snippet, fold, snippet
-from app.store.search_warm import warm_caches
+from app.store.search_warm import read_ahead
 
 DEFAULT_LIMIT = 50
 SHORT_SCAN = 2_000  # newest messages a 1-2 character query looks through, in the window
@@ -257,6 +257,7 @@ class SearchReader:
             )
         except sqlite3.Error as error:
             raise UnreadableDatabaseError(path, str(error)) from error
+        self._path = path
         self._db.row_factory = sqlite3.Row
         # the pages of a query's doclists stay cached for the next keystroke's query
         self._db.execute(f"PRAGMA cache_size = -{READER_CACHE_KIB:d}")
@@ -283,15 +284,7 @@ class SearchReader:
         """Read ahead what a first search is likely to need (``search_warm``); False if
         ``interrupt`` stopped it (a query is waiting)."""
         with self._lock:
-            if self._cancel.is_set():
-                return False
-            try:
-                warm_caches(self._db)
-            except sqlite3.OperationalError as error:
-                if "interrupt" in str(error):
-                    return False
-                raise
-            return True
+            return not self._cancel.is_set() and read_ahead(self._path, self._cancel.is_set)
 
     def interrupt(self) -> None:
         """Cancel the query running now and any started before the next ``allow``."""

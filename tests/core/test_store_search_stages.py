@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.store import ChatStore, search_candidates, search_terms
+from app.store import ChatStore, search_candidates, search_terms, search_warm
 from app.store.fts5_layout import doclist_pages
 from app.store.search import SearchReader, find
 from app.store.search_candidates import IndexCandidates
@@ -156,6 +156,22 @@ def test_read_ahead_runs_and_gives_way_to_a_query(history: ChatStore) -> None:
     reader.allow()
     assert reader.warm()
     reader.close()
+    assert not search_warm.read_ahead(history.path, lambda: True)  # stopped on its way
+
+
+def test_read_ahead_stops_at_its_budget(
+    history: ChatStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = history._conn
+    monkeypatch.setattr(search_warm, "WARM_CHUNK", 500)
+    chunks: list[str] = []
+    db.set_trace_callback(lambda sql: chunks.append(sql) if "CAST(content" in sql else None)
+    for budget, expected in ((1, 1), (10**9, 16)):  # 8,000 messages: 16 chunks in all
+        chunks.clear()
+        monkeypatch.setattr(search_warm, "WARM_MESSAGE_BYTES", budget)
+        search_warm.warm_caches(db)
+        assert len(chunks) == expected
+    db.set_trace_callback(None)
 
 
 def test_read_ahead_of_an_empty_history(tmp_path: Path) -> None:
