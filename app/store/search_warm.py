@@ -27,12 +27,12 @@ _SMALL_INDEX_TABLES = (
 
 
 def read_ahead(path: Path, should_stop: Callable[[], bool]) -> bool:
-    """Read those pages of the file at ``path``; False if ``should_stop`` (asked every 100
+    """Read those pages of the file at ``path``; False if ``should_stop`` (asked every 1,000
     SQLite steps) ended it early."""
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
     try:
         db.execute(f"PRAGMA cache_size = -{WARM_CACHE_KIB:d}")
-        db.set_progress_handler(should_stop, 100)
+        db.set_progress_handler(should_stop, 1000)
         warm_caches(db)
     except sqlite3.OperationalError as error:
         if "interrupt" in str(error):
