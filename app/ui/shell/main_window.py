@@ -97,9 +97,7 @@ class MainWindow(QMainWindow):
             self.composer, token_counter or TokenCounter(), self.chat, self
         )
         self.conversations = ConversationController(store, self.chat, self.conversation_list, self)
-        self.docs = DocumentsWiring(
-            self.chat.documents, self.models, self.settings_controller, self
-        )
+        self.docs = DocumentsWiring(self.chat.documents, self.models, self.settings_controller)
         self.settings_controller.applied.connect(self._on_settings_applied)
         self.model_choice = ModelChoice(
             self.models, self.settings_controller, self.chat.stop, default_model, self
