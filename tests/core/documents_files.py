@@ -93,3 +93,11 @@ Run the installer; the launch code is ORCHID-51.
 CODE = (
     "\n".join(f"value_{n} = {n}" for n in range(100)) + "\ndef lighthouse():\n    return 'beam'\n"
 )
+
+
+def write_readable_four(root: Path) -> None:
+    """notes.md, manual.html, beacon.py and a two-page report.pdf (its page 2 holds 7319)."""
+    (root / "notes.md").write_text(MARKDOWN)
+    (root / "manual.html").write_text(HTML)
+    (root / "beacon.py").write_text(CODE)
+    write_pdf(root / "report.pdf", [["Quarterly figures."], ["The vault code is 7319."]])

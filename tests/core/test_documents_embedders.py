@@ -38,10 +38,7 @@ def _tags(library: DocumentLibrary) -> dict[str, int]:
 def _folder(tmp_path: Path) -> Path:
     root = tmp_path / "docs"
     root.mkdir()
-    (root / "notes.md").write_text(files.MARKDOWN)
-    (root / "manual.html").write_text(files.HTML)
-    (root / "beacon.py").write_text(files.CODE)
-    files.write_pdf(root / "report.pdf", [["Quarterly figures."], ["The vault code is 7319."]])
+    files.write_readable_four(root)
     return root
 
 

@@ -21,10 +21,7 @@ from tests.core import documents_files as files
 def folder(tmp_path: Path) -> Path:
     root = tmp_path / "docs"
     root.mkdir()
-    (root / "notes.md").write_text(files.MARKDOWN)
-    (root / "manual.html").write_text(files.HTML)
-    (root / "beacon.py").write_text(files.CODE)
-    files.write_pdf(root / "report.pdf", [["Quarterly figures."], ["The vault code is 7319."]])
+    files.write_readable_four(root)
     files.write_docx(root / "guide.docx")
     files.write_scanned_pdf(root / "scan.pdf")
     files.write_binary_as_text(root / "photo.txt")
