@@ -246,7 +246,10 @@ def test_raw_connection_without_functions_cannot_bypass_the_index(tmp_path: Path
             (chat.id,),
         )
     raw.close()
-    add_functions(sqlite3.connect(":memory:"))  # importable and callable on any connection
+    memory = sqlite3.connect(":memory:")
+    add_functions(memory)  # importable and callable on any connection
+    assert memory.execute("SELECT hearth_fold('Straße')").fetchone()[0]
+    memory.close()
 
 
 def _segments(store: ChatStore) -> int:
