@@ -23,6 +23,12 @@ def add_functions(connection: sqlite3.Connection) -> None:
     connection.create_function("hearth_contains", 2, contains_folded, deterministic=True)
 
 
+def read_only_uri(path: Path) -> str:
+    """The URI that opens ``path`` read-only (``uri=True``); a folder named with ``#``, ``?``
+    or ``%`` is escaped, where a plain ``file:{path}`` would cut the path short there."""
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
 def _create_private(path: Path) -> None:
     """Create the file readable by its owner only; SQLite gives -wal/-shm the same mode."""
     path.parent.mkdir(parents=True, exist_ok=True)

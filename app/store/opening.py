@@ -15,7 +15,7 @@ from pathlib import Path
 
 from app import disk
 from app.store.chat_store import ChatStore
-from app.store.connection import MEMORY
+from app.store.connection import MEMORY, read_only_uri
 from app.store.errors import SchemaTooNewError, StoreError, UnreadableDatabaseError
 from app.store.recovery import RecoveryReport, recover
 
@@ -69,7 +69,7 @@ def damage_of(path: Path, whole: bool | None = None) -> str | None:
     if whole is None:
         whole = path.stat().st_size <= FULL_CHECK_BYTES or _flag(path).exists()
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        db = sqlite3.connect(read_only_uri(path), uri=True)
     except sqlite3.Error:
         return None
     try:

@@ -249,11 +249,11 @@ class SearchReader:
     """Queries on a read-only connection of their own; safe to ``interrupt`` from any thread."""
 
     def __init__(self, path: Path) -> None:
-        from app.store.connection import add_functions
+        from app.store.connection import add_functions, read_only_uri
 
         try:
             self._db = sqlite3.connect(
-                f"file:{path}?mode=ro", uri=True, check_same_thread=False, isolation_level=None
+                read_only_uri(path), uri=True, check_same_thread=False, isolation_level=None
             )
         except sqlite3.Error as error:
             raise UnreadableDatabaseError(path, str(error)) from error

@@ -12,6 +12,8 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from app.store.connection import read_only_uri
+
 WARM_MESSAGE_BYTES = 16 * 2**20  # of the newest messages' text (~30,000 in the benchmark)
 WARM_CHUNK = 2_000  # message ids read per step, in ascending order (the OS reads ahead)
 WARM_CONVERSATIONS = 20_000  # newest conversations (~2.5 MB with the index of their ids)
@@ -29,7 +31,7 @@ _SMALL_INDEX_TABLES = (
 def read_ahead(path: Path, should_stop: Callable[[], bool]) -> bool:
     """Read those pages of the file at ``path``; False if ``should_stop`` (asked every 1,000
     SQLite steps) ended it early."""
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    db = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
     try:
         db.execute(f"PRAGMA cache_size = -{WARM_CACHE_KIB:d}")
         db.set_progress_handler(should_stop, 1000)

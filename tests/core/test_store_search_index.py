@@ -234,6 +234,21 @@ def test_reader_connection_cannot_write(tmp_path: Path) -> None:
     reader.close()
 
 
+@pytest.mark.parametrize("folder", ["Jo#1", "what?", "100% mine"])
+def test_the_reader_and_its_read_ahead_open_a_folder_named_with_uri_characters(
+    tmp_path: Path, folder: str
+) -> None:
+    path = tmp_path / folder / "conversations.sqlite3"
+    path.parent.mkdir()
+    with ChatStore(path) as store:
+        chat = store.create_conversation("Notes")
+        store.add_message(chat.id, "user", "the lighthouse keeper")
+    reader = SearchReader(path)  # a plain file:{path} URI stops at '#' or '?'
+    assert [hit.conversation.id for hit in reader.search("lighthouse").hits] == [chat.id]
+    assert reader.warm() is True
+    reader.close()
+
+
 def test_raw_connection_without_functions_cannot_bypass_the_index(tmp_path: Path) -> None:
     path = tmp_path / "raw.sqlite3"
     with ChatStore(path) as store:
