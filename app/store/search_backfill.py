@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.store.search_pending import index_pending_chunk, pending_messages
+from app.store.search_pending import index_pending
 
 CHUNK = 500  # messages per transaction: each holds the write lock for a few milliseconds
 MERGE_PAGES = 128  # index pages one merge step writes (0.5 MB: the write lock for ~20-100 ms)
@@ -99,11 +99,8 @@ def run_backfill(
         while not current.done and not should_stop():
             current = BackfillProgress(index_chunk(db, chunk), start)
             progress(current)
-        imported = pending_messages(db)  # what an import left (search_pending.py)
-        left = imported
-        while current.done and left and not should_stop():
-            left = index_pending_chunk(db, chunk)
-        everything = start > 0 or imported > 0
+        imported = index_pending(db, chunk, should_stop=should_stop) if current.done else 0
+        everything = start > 0 or imported > 0  # imported: what an import left pending
         while current.done and not should_stop() and merge_step(db, everything):
             everything = False
         return current

@@ -15,6 +15,7 @@ shipped migration stays as it was.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 _NOT_PENDING = "NOT EXISTS (SELECT 1 FROM search_pending WHERE {id} BETWEEN low AND high)"
 _STATEMENTS = (
@@ -96,3 +97,20 @@ def index_pending_chunk(db: sqlite3.Connection, chunk: int) -> int:
         raise
     db.execute("COMMIT")
     return left
+
+
+def index_pending(
+    db: sqlite3.Connection,
+    chunk: int,
+    progress: Callable[[int, int], None] = lambda _done, _total: None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> int:
+    """Index every pending id, ``chunk`` per transaction, until done or ``should_stop()``;
+    ``progress(done, total)`` before each chunk and at the end. Returns the ids it found
+    pending (what is still left if it stopped is indexed by the next call)."""
+    total = left = pending_messages(db)
+    while left and not should_stop():
+        progress(total - left, total)
+        left = index_pending_chunk(db, chunk)
+    progress(total - left, total)
+    return total

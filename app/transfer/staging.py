@@ -15,6 +15,7 @@ import sqlite3
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,9 +51,7 @@ class StagedConversation:
 
 def branch_count(nodes: list[ImportedNode]) -> int:
     """Alternatives beyond the first: for each parent with k children, k - 1."""
-    below: dict[str | None, int] = {}
-    for node in nodes:
-        below[node.parent_key] = below.get(node.parent_key, 0) + 1
+    below = Counter(node.parent_key for node in nodes)
     return sum(k - 1 for k in below.values() if k > 1)
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 
 from app.store import ChatStore
 from app.store.search_backfill import CHUNK as INDEX_CHUNK
-from app.store.search_pending import index_pending_chunk, pending_messages
+from app.store.search_pending import index_pending
 from app.transfer.merge import merge
 from app.transfer.model import ImportCancelled, ImportedConversation, ImportReport
 from app.transfer.staging import StagedConversation, StagingWriter, staging_file
@@ -88,17 +88,6 @@ def _stage(
     return staged
 
 
-def index_imported(store: ChatStore, progress: Progress = lambda _done, _total: None) -> None:
-    """Index for search what imports left pending, a chunk per short transaction. If this
-    stops half-way (the app closed), the next start's maintenance does the rest."""
-    db = store._conn
-    total = left = pending_messages(db)
-    while left:
-        progress(total - left, total)
-        left = index_pending_chunk(db, INDEX_CHUNK)
-    progress(total, total)
-
-
 def write_all(
     store: ChatStore,
     conversations: Iterable[ImportedConversation],
@@ -115,7 +104,9 @@ def write_all(
         with contextlib.closing(StagingWriter(path)) as writer:
             staged = _stage(store, conversations, writer, skipped, progress, should_stop)
         late = merge(store, staged, path, _known, should_stop)
-    index_imported(store, indexing)
+    # indexed for search a chunk per short transaction; if the app closes half-way, the
+    # next start's maintenance does the rest
+    index_pending(store._conn, INDEX_CHUNK, indexing)
     kept = [s for s in staged if s.id not in late]
     for conversation in staged:  # brought in by another import while this one was staged
         if conversation.id in late:
