@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from app.store import ChatStore
+from app.store.connection import add_functions
 from app.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate
 from app.store.search import find
 from app.store.search_backfill import run_backfill
@@ -63,8 +64,6 @@ def test_the_backfill_indexes_what_an_import_left(tmp_path: Path) -> None:
 def test_a_file_made_by_the_previous_schema_migrates_without_loss(tmp_path: Path) -> None:
     path = tmp_path / "v4.sqlite3"
     db = sqlite3.connect(path, isolation_level=None)
-    from app.store.connection import add_functions
-
     add_functions(db)
     migrate(db, path, MIGRATIONS[:4])
     db.execute(
