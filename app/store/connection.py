@@ -25,7 +25,10 @@ def add_functions(connection: sqlite3.Connection) -> None:
 
 def read_only_uri(path: Path) -> str:
     """The URI that opens ``path`` read-only (``uri=True``); a folder named with ``#``, ``?``
-    or ``%`` is escaped, where a plain ``file:{path}`` would cut the path short there."""
+    or ``%`` is escaped, where a plain ``file:{path}`` would cut the path short there.
+    ``MEMORY`` gives an empty database in memory (a store kept in memory has no file)."""
+    if path == MEMORY:
+        return "file::memory:?mode=ro"
     return f"{path.resolve().as_uri()}?mode=ro"
 
 

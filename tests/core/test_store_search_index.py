@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.store import ChatStore, search_backfill
-from app.store.connection import add_functions
+from app.store.connection import MEMORY, add_functions
 from app.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
 from app.store.search import SearchCancelled, SearchReader, find
 from app.store.search_backfill import BackfillProgress, run_backfill, unindexed_upto
@@ -247,6 +247,10 @@ def test_the_reader_and_its_read_ahead_open_a_folder_named_with_uri_characters(
     assert [hit.conversation.id for hit in reader.search("lighthouse").hits] == [chat.id]
     assert reader.warm() is True
     reader.close()
+
+
+def test_a_reader_for_a_store_kept_in_memory_opens() -> None:
+    SearchReader(MEMORY).close()  # the window makes one whatever the store (no file to read)
 
 
 def test_raw_connection_without_functions_cannot_bypass_the_index(tmp_path: Path) -> None:
